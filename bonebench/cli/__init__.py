@@ -1,0 +1,1 @@
+"""Thin typer command-line apps; heavy modules are imported inside the commands."""

@@ -1,0 +1,128 @@
+"""Datasets on disk in the nnU-Net / Medical Segmentation Decathlon raw layout.
+
+    DATASET/dataset.json
+    DATASET/imagesTr/<case>_0000.nii.gz
+    DATASET/labelsTr/<case>.nii.gz
+
+Both label conventions are accepted: nnU-Net v2 (`{"mandible": 1}`) and Decathlon
+(`{"1": "mandible"}`); a Decathlon `training` list, when present, names the files.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bonebench.data.geometry import VolumeGeometry
+from bonebench.data.volume_io import read_volume
+from bonebench.errors import InputError
+
+
+@dataclass(frozen=True)
+class Case:
+    case_id: str
+    image_path: Path
+    label_path: Path
+
+
+@dataclass(frozen=True)
+class LoadedCase:
+    """One patient: clipped HU (int16, z, y, x), a binary target mask (uint8) and the geometry."""
+
+    case_id: str
+    hu: np.ndarray
+    target: np.ndarray
+    geometry: VolumeGeometry
+
+
+def _label_table(labels: dict) -> dict[str, int]:
+    """Name -> value, whichever way round dataset.json writes it."""
+    table: dict[str, int] = {}
+    for key, value in labels.items():
+        if isinstance(value, str) and str(key).lstrip("-").isdigit():  # Decathlon: "1": "fibula"
+            table[value] = int(key)
+        elif isinstance(value, (int, float)) or (isinstance(value, str) and value.lstrip("-").isdigit()):
+            table[str(key)] = int(value)
+        # lists are nnU-Net region labels: not a single bone, skipped
+    return table
+
+
+class Dataset:
+    """A raw dataset folder: its cases and its label names."""
+
+    def __init__(self, root: str | Path):
+        self.root = Path(root)
+        meta_path = self.root / "dataset.json"
+        if not meta_path.is_file():
+            raise InputError(f"{self.root}: not a dataset folder (no dataset.json)")
+        try:
+            self.meta = json.loads(meta_path.read_text())
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise InputError(f"{meta_path}: not valid JSON ({exc})") from None
+        if not isinstance(self.meta, dict) or "labels" not in self.meta:
+            raise InputError(f"{meta_path}: has no 'labels' entry")
+        self.labels = _label_table(self.meta["labels"])
+        self.file_ending = self.meta.get("file_ending", ".nii.gz")
+        self.cases = self._find_cases()
+        if not self.cases:
+            raise InputError(f"{self.root}: dataset has no cases in labelsTr")
+
+    def _find_cases(self) -> list[Case]:
+        if isinstance(self.meta.get("training"), list):
+            cases = []
+            for entry in self.meta["training"]:
+                label = self.root / entry["label"]
+                image = self.root / entry["image"]
+                case_id = label.name[: -len(self.file_ending)] if label.name.endswith(self.file_ending) else label.stem
+                if not image.exists():  # Decathlon lists the 4D name; nnU-Net splits into _0000
+                    image = image.with_name(f"{case_id}_0000{self.file_ending}")
+                cases.append(Case(case_id, image, label))
+            return sorted(cases, key=lambda c: c.case_id)
+        labels_dir = self.root / "labelsTr"
+        if not labels_dir.is_dir():
+            raise InputError(f"{self.root}: no labelsTr folder")
+        cases = []
+        for label in sorted(labels_dir.glob(f"*{self.file_ending}")):
+            case_id = label.name[: -len(self.file_ending)]
+            image = self.root / "imagesTr" / f"{case_id}_0000{self.file_ending}"
+            cases.append(Case(case_id, image, label))
+        return cases
+
+    @property
+    def case_ids(self) -> list[str]:
+        return [c.case_id for c in self.cases]
+
+    def case(self, case_id: str) -> Case:
+        for c in self.cases:
+            if c.case_id == case_id:
+                return c
+        raise InputError(f"{self.root}: no case named {case_id!r}")
+
+    def label_value(self, label: str | int) -> int:
+        """The value of a target label given by name or number; the error lists the valid ones."""
+        valid = {k: v for k, v in self.labels.items() if v != 0}
+        text = str(label)
+        if text in valid:
+            return valid[text]
+        if text.lstrip("-").isdigit() and int(text) in valid.values():
+            return int(text)
+        choices = ", ".join(f"{k} ({v})" for k, v in valid.items())
+        raise InputError(f"{self.root}: dataset has no label {text!r}; labels: {choices}")
+
+    def label_name(self, value: int) -> str:
+        return next((k for k, v in self.labels.items() if v == value), str(value))
+
+    def load(self, case_id: str, label: str | int) -> LoadedCase:
+        """Load one case: clipped int16 HU and the binary mask of the target label."""
+        from bonebench.data.intensity import clip_hu_int16
+
+        case = self.case(case_id)
+        value = self.label_value(label)
+        hu, geometry = read_volume(case.image_path)
+        seg, seg_geometry = read_volume(case.label_path)
+        if hu.shape != seg.shape:
+            raise InputError(f"{case.case_id}: image shape {hu.shape} differs from label shape {seg.shape}")
+        return LoadedCase(case.case_id, clip_hu_int16(hu), (seg == value).astype(np.uint8), geometry)

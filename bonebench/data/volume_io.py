@@ -1,0 +1,69 @@
+"""Read any single 3D volume SimpleITK reads (NIfTI, NRRD, MHA, a DICOM series folder); write masks back.
+
+Arrays are (z, y, x); the geometry travels separately in a VolumeGeometry so that a mask written
+back lands on the same physical voxels as its input, whatever the direction matrix.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import SimpleITK as sitk
+
+from bonebench.data.atomic import atomic_path
+from bonebench.data.geometry import VolumeGeometry
+from bonebench.errors import InputError
+
+
+def _read_dicom_series(folder: Path) -> sitk.Image:
+    reader = sitk.ImageSeriesReader()
+    series_ids = reader.GetGDCMSeriesIDs(str(folder))
+    if not series_ids:
+        raise InputError(f"{folder}: folder holds no DICOM series")
+    if len(series_ids) > 1:
+        raise InputError(f"{folder}: folder holds {len(series_ids)} DICOM series; point at one series")
+    reader.SetFileNames(reader.GetGDCMSeriesFileNames(str(folder), series_ids[0]))
+    return reader.Execute()
+
+
+def read_image(path: str | os.PathLike) -> sitk.Image:
+    """Read a 3D scalar image from a file or a DICOM series folder, or raise InputError."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: no such file or folder")
+    try:
+        image = _read_dicom_series(path) if path.is_dir() else sitk.ReadImage(str(path))
+    except RuntimeError as exc:
+        first_line = str(exc).strip().splitlines()[-1] if str(exc).strip() else "unreadable"
+        raise InputError(f"{path}: cannot read volume ({first_line.strip()[:160]})") from None
+    if image.GetDimension() != 3:
+        raise InputError(f"{path}: expected a 3D volume, got {image.GetDimension()}D")
+    if image.GetNumberOfComponentsPerPixel() != 1:
+        raise InputError(f"{path}: expected one value per voxel, got {image.GetNumberOfComponentsPerPixel()}")
+    return image
+
+
+def read_volume(path: str | os.PathLike, *, check_finite: bool = True) -> tuple[np.ndarray, VolumeGeometry]:
+    """Read a volume as a (z, y, x) array and its geometry."""
+    image = read_image(path)
+    array = sitk.GetArrayFromImage(image)
+    if check_finite and np.issubdtype(array.dtype, np.floating) and not np.isfinite(array).all():
+        raise InputError(f"{path}: volume contains NaN or infinite values")
+    return array, VolumeGeometry.of_image(image)
+
+
+def write_volume(path: str | os.PathLike, array: np.ndarray, geometry: VolumeGeometry) -> None:
+    """Write a (z, y, x) array with exactly the given geometry, atomically."""
+    array = np.ascontiguousarray(array)
+    if array.ndim != 3 or array.shape != geometry.shape_zyx:
+        raise InputError(f"array shape {array.shape} does not match geometry (z, y, x) {geometry.shape_zyx}")
+    image = geometry.apply_to(sitk.GetImageFromArray(array))
+    with atomic_path(path) as tmp:
+        sitk.WriteImage(image, str(tmp), useCompression=True)
+
+
+def write_mask(path: str | os.PathLike, mask: np.ndarray, geometry: VolumeGeometry) -> None:
+    """Write a label mask (uint8) with the input's geometry, atomically."""
+    write_volume(path, np.asarray(mask).astype(np.uint8, copy=False), geometry)

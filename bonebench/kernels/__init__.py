@@ -1,0 +1,1 @@
+"""Numba kernels for click tooling and metrics; no torch."""

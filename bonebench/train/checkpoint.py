@@ -1,0 +1,28 @@
+"""Checkpoints written atomically: `last.pt` (everything needed to resume) and `best.pt` (the model)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+
+from bonebench.data.atomic import atomic_path
+from bonebench.errors import InputError
+
+
+def save_checkpoint(path: str | Path, payload: dict) -> None:
+    with atomic_path(path) as tmp:
+        torch.save(payload, tmp)
+
+
+def load_checkpoint(path: str | Path) -> dict:
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such checkpoint")
+    try:
+        payload = torch.load(path, map_location="cpu", weights_only=False)
+    except Exception as exc:  # torch raises many types for a corrupt or foreign file
+        raise InputError(f"{path}: not a bonebench checkpoint ({type(exc).__name__})") from None
+    if not isinstance(payload, dict) or "model" not in payload or "config" not in payload:
+        raise InputError(f"{path}: not a bonebench checkpoint (no model or config inside)")
+    return payload
