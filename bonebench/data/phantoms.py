@@ -217,10 +217,7 @@ def make_phantom(seed: int, shape: PhantomShape = PhantomShape()) -> tuple[np.nd
     geometry = VolumeGeometry(size=(n, n, nz), spacing=(s, s, patient.spacing_z),
                               origin=(-(n - 1) / 2.0 * s, -(n - 1) / 2.0 * s, 0.0),
                               direction=(1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0))
-    image = sitk.GetImageFromArray(hu)
-    image.SetSpacing(geometry.spacing)
-    blurred = sitk.GetArrayFromImage(sitk.SmoothingRecursiveGaussian(
-        image, [patient.blur_mm, patient.blur_mm, 0.4 * patient.spacing_z]))
+    blurred = _gaussian(hu, (patient.blur_mm, patient.blur_mm, 0.4 * patient.spacing_z), geometry.spacing)
     noise = _smooth_noise(rng, hu.shape, sigma_mm=0.6 * s, spacing=(s, s, patient.spacing_z))
     blurred += patient.noise_hu * noise
     return np.clip(np.rint(blurred), -1024, 3071).astype(np.int16), labels, geometry
@@ -229,11 +226,25 @@ def make_phantom(seed: int, shape: PhantomShape = PhantomShape()) -> tuple[np.nd
 def _smooth_noise(rng: np.random.Generator, shape: tuple[int, int, int], *, sigma_mm: float,
                   spacing: tuple[float, float, float]) -> np.ndarray:
     """Gaussian noise smoothed in-plane with SimpleITK, rescaled to unit standard deviation."""
-    white = sitk.GetImageFromArray(rng.standard_normal(shape, dtype=np.float32))
-    white.SetSpacing(spacing)
-    smooth = sitk.GetArrayFromImage(sitk.SmoothingRecursiveGaussian(white, [sigma_mm, sigma_mm, 0.01]))
+    smooth = _gaussian(rng.standard_normal(shape, dtype=np.float32), (sigma_mm, sigma_mm, 0.01), spacing)
     smooth /= max(float(smooth.std()), 1e-6)
     return smooth
+
+
+def _gaussian(volume: np.ndarray, sigma_mm: tuple[float, float, float],
+              spacing: tuple[float, float, float]) -> np.ndarray:
+    """SimpleITK's recursive Gaussian (x, y, z order); slice by slice when there are too few slices
+    for a z pass (the filter needs four along every axis it smooths)."""
+    if volume.shape[0] >= 4:
+        image = sitk.GetImageFromArray(volume)
+        image.SetSpacing(spacing)
+        return sitk.GetArrayFromImage(sitk.SmoothingRecursiveGaussian(image, list(sigma_mm)))
+    out = np.empty_like(volume)
+    for z, plane in enumerate(volume):
+        image = sitk.GetImageFromArray(plane)
+        image.SetSpacing(spacing[:2])
+        out[z] = sitk.GetArrayFromImage(sitk.SmoothingRecursiveGaussian(image, list(sigma_mm[:2])))
+    return out
 
 
 def write_phantom_dataset(out: str | Path, cases: int, seed: int = 0,

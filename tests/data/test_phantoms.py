@@ -67,3 +67,8 @@ def test_bone_ends_are_wider_than_the_shaft():
     _, labels, _ = make_phantom(5, PhantomShape(size_xy=128, slices=40))
     tibia_area = (labels == TIBIA).sum(axis=(1, 2))
     assert tibia_area[0] > 1.5 * tibia_area[20] and tibia_area[-1] > 1.2 * tibia_area[20]
+
+
+def test_few_slices_and_small_slices_work():
+    hu, labels, _ = make_phantom(0, PhantomShape(size_xy=32, slices=2))
+    assert hu.shape == (2, 32, 32) and labels.any()
