@@ -1,4 +1,4 @@
-"""bb-train: train the study's model groups."""
+"""bb-train: train the study's model groups (and restoration pretraining)."""
 
 from __future__ import annotations
 
@@ -12,44 +12,124 @@ from bonebench.cli.common import user_errors
 app = typer.Typer(help="Train segmentation models on few patients.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
 
+DATA = typer.Option(..., "--data", help="dataset folder (nnU-Net raw layout)")
+PRESET = typer.Option("paper", "--preset", help="paper | fast | tiny")
+OUT = typer.Option(None, "--out", help="run folder (default runs/<model name>)")
+ITERATIONS = typer.Option(None, "--iterations")
+BATCH = typer.Option(None, "--batch-size")
+LR = typer.Option(None, "--lr")
+WIDTH = typer.Option(None, "--base-width", help="U-Net width at the top level (the study: 64)")
+PATCH = typer.Option(None, "--patch-size")
+VAL_EVERY = typer.Option(None, "--val-every", help="validate (and checkpoint) every K iterations")
+SEED = typer.Option(0, "--seed", help="training seed (weights, patch order, simulated clicks)")
+SPLIT_SEED = typer.Option(0, "--split-seed", help="patient split seed")
+SPLIT_FILE = typer.Option(None, "--split", help="use this split JSON")
+DEVICE = typer.Option("auto", "--device", help="auto | cpu | cuda")
+RESUME = typer.Option(False, "--resume", help="continue an interrupted run in --out")
+QUIET = typer.Option(False, "--quiet", help="no progress bar")
+LOSS = typer.Option("ce", "--loss", help="ce | dice | ce+dice")
+
 
 @app.callback()
 def _commands() -> None:
     """Train segmentation models on few patients."""
 
 
+def _train(group_key: str, *, out: Optional[Path], resume: bool, split_file: Optional[Path], quiet: bool,
+           preset: str, **settings) -> None:
+    from bonebench.train.config import make_config
+    from bonebench.train.groups import RESTORATION, get_group, model_name
+    from bonebench.train.loop import train
+
+    group = get_group(group_key)
+    config = make_config(preset, group=group_key, **settings)
+    default_name = "Restoration" if group.kind == RESTORATION else model_name(group, config.patients)
+    run_dir = out or Path("runs") / default_name
+    result = train(config, run_dir, resume=resume, split_file=split_file, show_progress=not quiet)
+    metric = "L1" if group.kind == RESTORATION else "Dice"
+    typer.echo(f"{result.name}: best validation {metric} {result.best_value:.4f} at iteration "
+               f"{result.best_iteration} -> {run_dir / 'best.pt'}")
+
+
 @app.command()
-def seg(data: Path = typer.Option(..., "--data", help="dataset folder (nnU-Net raw layout)"),
+def seg(data: Path = DATA,
         label: str = typer.Option(..., "--label", help="target label, by name or value"),
         patients: int = typer.Option(..., "--patients", help="number of training patients"),
-        preset: str = typer.Option("paper", "--preset", help="paper | fast | tiny"),
-        out: Optional[Path] = typer.Option(None, "--out", help="run folder (default runs/Seg<N>)"),
-        iterations: Optional[int] = typer.Option(None, "--iterations"),
-        batch_size: Optional[int] = typer.Option(None, "--batch-size"),
-        lr: Optional[float] = typer.Option(None, "--lr"),
-        base_width: Optional[int] = typer.Option(None, "--base-width"),
-        patch_size: Optional[int] = typer.Option(None, "--patch-size"),
-        val_every: Optional[int] = typer.Option(None, "--val-every"),
-        seed: int = typer.Option(0, "--seed", help="training seed (weights, patch order)"),
-        split_seed: int = typer.Option(0, "--split-seed", help="patient split seed"),
-        split_file: Optional[Path] = typer.Option(None, "--split", help="use this split JSON"),
-        device: str = typer.Option("auto", "--device", help="auto | cpu | cuda"),
-        resume: bool = typer.Option(False, "--resume", help="continue an interrupted run in --out"),
-        quiet: bool = typer.Option(False, "--quiet", help="no progress bar")) -> None:
-    """Train the baseline group Seg: image in, mask out."""
+        init: Optional[Path] = typer.Option(None, "--init", help="restoration checkpoint: trains SegPretrained"),
+        loss: str = LOSS, preset: str = PRESET, out: Optional[Path] = OUT,
+        iterations: Optional[int] = ITERATIONS, batch_size: Optional[int] = BATCH, lr: Optional[float] = LR,
+        base_width: Optional[int] = WIDTH, patch_size: Optional[int] = PATCH, val_every: Optional[int] = VAL_EVERY,
+        seed: int = SEED, split_seed: int = SPLIT_SEED, split_file: Optional[Path] = SPLIT_FILE,
+        device: str = DEVICE, resume: bool = RESUME, quiet: bool = QUIET) -> None:
+    """Train Seg (image in, mask out), or SegPretrained with --init."""
     with user_errors():
-        from bonebench.train.config import make_config
-        from bonebench.train.groups import get_group, model_name
-        from bonebench.train.loop import train
+        _train("pretrained" if init else "seg", out=out, resume=resume, split_file=split_file, quiet=quiet,
+               preset=preset, data=str(data), label=label, patients=patients, init=str(init or ""), loss=loss,
+               iterations=iterations, batch_size=batch_size, lr=lr, base_width=base_width,
+               patch_size=patch_size, val_every=val_every, seed=seed, split_seed=split_seed, device=device)
 
-        config = make_config(preset, data=str(data), label=label, patients=patients, group="seg",
-                             iterations=iterations, batch_size=batch_size, lr=lr, base_width=base_width,
-                             patch_size=patch_size, val_every=val_every, seed=seed, split_seed=split_seed,
-                             device=device)
-        run_dir = out or Path("runs") / model_name(get_group("seg"), patients)
-        result = train(config, run_dir, resume=resume, split_file=split_file, show_progress=not quiet)
-        typer.echo(f"{result.name}: best validation Dice {result.best_dice:.4f} at iteration "
-                   f"{result.best_iteration} -> {run_dir / 'best.pt'}")
+
+@app.command()
+def pretrain(data: Path = DATA,
+             patients: Optional[int] = typer.Option(None, "--patients",
+                                                    help="training patients of the split (default: all)"),
+             preset: str = PRESET, out: Optional[Path] = OUT, iterations: Optional[int] = ITERATIONS,
+             batch_size: Optional[int] = BATCH, lr: Optional[float] = LR, base_width: Optional[int] = WIDTH,
+             patch_size: Optional[int] = PATCH, val_every: Optional[int] = VAL_EVERY, seed: int = SEED,
+             split_seed: int = SPLIT_SEED, split_file: Optional[Path] = SPLIT_FILE, device: str = DEVICE,
+             resume: bool = RESUME, quiet: bool = QUIET) -> None:
+    """Restoration pretraining (Models Genesis distortions, L1) on all training patients, no labels."""
+    with user_errors():
+        _train("restoration", out=out, resume=resume, split_file=split_file, quiet=quiet, preset=preset,
+               data=str(data), patients=patients or 1, iterations=iterations, batch_size=batch_size, lr=lr,
+               base_width=base_width, patch_size=patch_size, val_every=val_every, seed=seed,
+               split_seed=split_seed, device=device)
+
+
+@app.command()
+def inter(data: Path = DATA,
+          label: str = typer.Option(..., "--label", help="target label, by name or value"),
+          patients: int = typer.Option(..., "--patients", help="number of training patients"),
+          prev_mask: bool = typer.Option(False, "--prev-mask", help="previous prediction as a 4th input channel"),
+          init: Optional[Path] = typer.Option(None, "--init", help="start from restoration weights"),
+          labels: str = typer.Option("", "--labels",
+                                     help="several bones, e.g. 1,2: each slice's target is one of them, chosen at "
+                                          "random, and the clicks point at it"),
+          click_sigma: Optional[float] = typer.Option(None, "--click-sigma", help="click map sigma in pixels (2)"),
+          max_interactions: Optional[int] = typer.Option(None, "--max-interactions",
+                                                         help="clicks per slice drawn from 1..N (5)"),
+          background_rate: Optional[float] = typer.Option(None, "--background-rate",
+                                                          help="share of all-background targets (0.1)"),
+          loss: str = LOSS, preset: str = PRESET, out: Optional[Path] = OUT,
+          iterations: Optional[int] = ITERATIONS, batch_size: Optional[int] = BATCH, lr: Optional[float] = LR,
+          base_width: Optional[int] = WIDTH, patch_size: Optional[int] = PATCH,
+          val_every: Optional[int] = VAL_EVERY, seed: int = SEED, split_seed: int = SPLIT_SEED,
+          split_file: Optional[Path] = SPLIT_FILE, device: str = DEVICE, resume: bool = RESUME,
+          quiet: bool = QUIET) -> None:
+    """Train SegInter: image + foreground/background click maps in, the clicked bone out."""
+    with user_errors():
+        from bonebench.train.groups import interactive_group_key
+
+        _train(interactive_group_key(init is not None, prev_mask), out=out, resume=resume, split_file=split_file,
+               quiet=quiet, preset=preset, data=str(data), label=label, patients=patients, init=str(init or ""),
+               labels=labels, click_sigma=click_sigma, max_interactions=max_interactions,
+               background_rate=background_rate, loss=loss, iterations=iterations, batch_size=batch_size, lr=lr,
+               base_width=base_width, patch_size=patch_size, val_every=val_every, seed=seed,
+               split_seed=split_seed, device=device)
+
+
+@app.command("restoration-figure")
+def restoration_figure(checkpoint: Path = typer.Argument(..., help="restoration best.pt"),
+                       data: Path = DATA,
+                       out: Path = typer.Option(..., "-o", "--out", help="PNG to write"),
+                       samples: int = typer.Option(4, "--samples", min=1, max=12),
+                       seed: int = typer.Option(0, "--seed")) -> None:
+    """The study's Figure 2: distorted input, original and restored patch, for validation patients."""
+    with user_errors():
+        from bonebench.train.figures import restoration_figure as draw
+
+        draw(checkpoint, data, out, samples=samples, seed=seed)
+        typer.echo(f"wrote {out}")
 
 
 def main() -> None:

@@ -116,13 +116,26 @@ class Dataset:
         return next((k for k, v in self.labels.items() if v == value), str(value))
 
     def load(self, case_id: str, label: str | int) -> LoadedCase:
-        """Load one case: clipped int16 HU and the binary mask of the target label."""
+        """Load one case: clipped int16 HU and the binary mask (0/1) of the target label."""
+        return self.load_labels(case_id, [label], binary=True)
+
+    def load_labels(self, case_id: str, labels: list[str | int], *, binary: bool = False) -> LoadedCase:
+        """Load one case with a target map that keeps the given labels' values (others are 0), or
+        their union as 0/1 when binary."""
         from bonebench.data.intensity import clip_hu_int16
 
         case = self.case(case_id)
-        value = self.label_value(label)
+        values = [self.label_value(label) for label in labels]
         hu, geometry = read_volume(case.image_path)
-        seg, seg_geometry = read_volume(case.label_path)
+        seg, _ = read_volume(case.label_path)
         if hu.shape != seg.shape:
             raise InputError(f"{case.case_id}: image shape {hu.shape} differs from label shape {seg.shape}")
-        return LoadedCase(case.case_id, clip_hu_int16(hu), (seg == value).astype(np.uint8), geometry)
+        keep = np.isin(seg, values)
+        target = keep.astype(np.uint8) if binary else np.where(keep, seg, 0).astype(np.uint8)
+        return LoadedCase(case.case_id, clip_hu_int16(hu), target, geometry)
+
+    def load_image(self, case_id: str) -> np.ndarray:
+        """Clipped int16 HU of one case, without labels (restoration pretraining)."""
+        from bonebench.data.intensity import clip_hu_int16
+
+        return clip_hu_int16(read_volume(self.case(case_id).image_path)[0])

@@ -11,7 +11,7 @@ import importlib
 _EXPORTS = {
     "click_maps": "clicks", "click_maps_batch": "clicks", "gaussian_weights": "clicks",
     "label_components": "components",
-    "distance_transform": "distance", "innermost_point": "distance",
+    "distance_transform": "distance", "innermost_point": "distance", "innermost_points": "distance",
     "next_click": "clicker", "next_click_batch": "clicker", "Click": "clicker",
     "dice": "metrics", "iou": "metrics",
     "KernelInputError": "_checks",

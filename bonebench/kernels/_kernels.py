@@ -294,6 +294,36 @@ def innermost_3d(mask, spacing):
     return bz, by, bx
 
 
+@njit(cache=True)
+def innermost_per_component(mask, offsets):
+    """(count, 2) innermost pixel of each connected component of a 2D mask, components in scipy's
+    order. One distance transform, on the mask's bounding box only, serves all components:
+    separated components never see each other as nearest non-member (a step towards it would stay
+    inside or be background)."""
+    h, w = mask.shape
+    labels = np.empty((1, h, w), np.int32)
+    count = label_volume(mask.reshape(1, h, w), offsets, labels)
+    points = np.full((count, 2), -1, np.int64)
+    if count == 0:
+        return points
+    y0, y1, x0, x1 = h, -1, w, -1
+    for y in range(h):
+        for x in range(w):
+            if mask[y, x]:
+                y0, y1, x0, x1 = min(y0, y), max(y1, y), min(x0, x), max(x1, x)
+    crop = np.ascontiguousarray(mask[y0:y1 + 1, x0:x1 + 1]).reshape(1, y1 - y0 + 1, x1 - x0 + 1)
+    dist = edt_3d(crop, np.array([1.0, 1.0, 1.0]), True)
+    best = np.zeros(count + 1)
+    for y in range(y0, y1 + 1):
+        for x in range(x0, x1 + 1):
+            lab = labels[0, y, x]
+            if lab > 0 and _beats(dist[0, y - y0, x - x0], best[lab]):
+                best[lab] = dist[0, y - y0, x - x0]
+                points[lab - 1, 0] = y
+                points[lab - 1, 1] = x
+    return points
+
+
 # ---------------------------------------------------------------- next click
 
 @njit(cache=True)

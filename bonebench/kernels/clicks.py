@@ -60,9 +60,11 @@ def click_maps(shape, foreground=(), background=(), *, sigma: float = 2.0,
     return out[0]
 
 
-def click_maps_batch(shape, coords, kinds, *, sigma: float = 2.0, truncate: float = DEFAULT_TRUNCATE) -> np.ndarray:
+def click_maps_batch(shape, coords, kinds, *, sigma: float = 2.0, truncate: float = DEFAULT_TRUNCATE,
+                     out: np.ndarray | None = None) -> np.ndarray:
     """(N, 2, H, W) float32 maps for N slices; coords (N, K, 2) y, x; kinds (N, K): 1 foreground,
-    0 background, -1 unused (so slices may carry different numbers of clicks)."""
+    0 background, -1 unused (so slices may carry different numbers of clicks). `out` may be a
+    C-contiguous float32 (N, 2, H, W) array (or a view of one) to fill instead of a new array."""
     h, w = _check_shape(shape)
     coords = np.asarray(coords)
     kinds = np.asarray(kinds)
@@ -74,7 +76,12 @@ def click_maps_batch(shape, coords, kinds, *, sigma: float = 2.0, truncate: floa
     cy, cx = coords[..., 0][used], coords[..., 1][used]
     if np.any(cy < 0) or np.any(cx < 0) or np.any(cy >= h) or np.any(cx >= w):
         raise KernelInputError(f"a click lies outside the {h}x{w} slice")
-    out = np.zeros((coords.shape[0], 2, h, w), np.float32)
+    if out is None:
+        out = np.zeros((coords.shape[0], 2, h, w), np.float32)
+    else:
+        if out.shape != (coords.shape[0], 2, h, w) or out.dtype != np.float32:
+            raise KernelInputError(f"out must be float32 {(coords.shape[0], 2, h, w)}, got {out.dtype} {out.shape}")
+        out[...] = 0.0
     _kernels.click_maps_batch(np.ascontiguousarray(coords, dtype=np.int64),
                               np.ascontiguousarray(kinds, dtype=np.int8), gaussian_weights(sigma, truncate), out)
     return out

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from bonebench.kernels import _kernels
-from bonebench.kernels._checks import as_mask, as_spacing
+from bonebench.kernels._checks import KernelInputError, as_mask, as_spacing
 
 
 def distance_transform(mask, spacing=None, *, border_is_background: bool = False) -> np.ndarray:
@@ -36,3 +36,14 @@ def innermost_point(mask, spacing=None) -> tuple[int, ...] | None:
     if z < 0:
         return None
     return (int(y), int(x)) if m.ndim == 2 else (int(z), int(y), int(x))
+
+
+def innermost_points(mask, connectivity: int = 8) -> np.ndarray:
+    """(k, 2) int64: the innermost pixel of each connected component of a 2D mask (one simulated
+    click per object), in scipy.ndimage.label's order of the components."""
+    from bonebench.kernels.components import backward_offsets
+
+    m = as_mask(mask, "mask", (2,))
+    if connectivity not in (4, 8):
+        raise KernelInputError(f"connectivity must be 4 or 8, got {connectivity}")
+    return _kernels.innermost_per_component(m, backward_offsets(2, connectivity))

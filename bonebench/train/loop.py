@@ -1,8 +1,9 @@
-"""The study's iteration-based training loop, with validation-Dice model selection and resume.
+"""The study's iteration-based training loop, with validation-based model selection and resume;
+the same loop for every model group (the task decides batches, loss and validation).
 
 A run folder holds: config.json, split.json, metrics.jsonl (one line per validation), last.pt
 (model, optimiser, sampler and RNG state: everything to resume bit for bit) and best.pt (the
-model with the best validation Dice, with its config and split).
+model with the best validation score, with its config, group and split).
 """
 
 from __future__ import annotations
@@ -14,24 +15,23 @@ from pathlib import Path
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 import bonebench
 from bonebench.data.atomic import write_text_atomic
 from bonebench.data.dataset import Dataset
-from bonebench.data.sampling import SliceSampler
 from bonebench.data.splits import Split, make_split
 from bonebench.errors import InputError
 from bonebench.train.checkpoint import load_checkpoint, save_checkpoint
 from bonebench.train.config import TrainConfig
-from bonebench.train.groups import build_model, get_group, model_name
-from bonebench.train.validation import validation_dice
+from bonebench.train.groups import RESTORATION, ModelGroup, build_model, get_group, model_name
+from bonebench.train.tasks import make_task
 
 
 @dataclass(frozen=True)
 class TrainResult:
     name: str
-    best_dice: float
+    best_score: float
+    best_value: float  # the logged metric at the best iteration (Dice, or L1 for restoration)
     best_iteration: int
     iterations: int
     run_dir: Path
@@ -80,8 +80,52 @@ def _truncate_metrics(path: Path, iteration: int) -> None:
     write_text_atomic(path, "".join(line + "\n" for line in kept))
 
 
-def _loss(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-    return F.binary_cross_entropy_with_logits(logits.float(), target)
+def load_restoration_weights(model: torch.nn.Module, path: str) -> None:
+    """Start from a restoration checkpoint; extra input channels (clicks, previous mask) start at 0."""
+    payload = load_checkpoint(path)
+    if payload.get("group") != RESTORATION:
+        raise InputError(f"{path}: --init needs a restoration checkpoint (bb-train pretrain), "
+                         f"got group {payload.get('group')!r}")
+    weights = dict(payload["model"])
+    own = model.state_dict()
+    for key, value in weights.items():
+        if key not in own:
+            raise InputError(f"{path}: restoration weights do not fit this network ({key})")
+        if own[key].shape != value.shape:
+            if own[key].dim() == 4 and own[key].shape[1] > value.shape[1] and own[key].shape[0] == value.shape[0]:
+                grown = torch.zeros_like(own[key])
+                grown[:, :value.shape[1]] = value
+                weights[key] = grown
+            else:
+                raise InputError(f"{path}: restoration weights do not fit this network "
+                                 f"({key}: {tuple(value.shape)} vs {tuple(own[key].shape)}; check --base-width)")
+    model.load_state_dict(weights)
+
+
+def _check_group_settings(group: ModelGroup, config: TrainConfig) -> None:
+    if group.pretrained and not config.init:
+        raise InputError(f"group {group.key} starts from restoration weights: pass --init RESTORATION_CHECKPOINT")
+    if not group.pretrained and config.init:
+        raise InputError(f"group {group.key} trains from scratch; --init is for the pretrained groups")
+    if group.kind != RESTORATION and not config.label:
+        raise InputError("--label is required for segmentation groups")
+
+
+def train_step(model: torch.nn.Module, optimizer: torch.optim.Optimizer, task, device: torch.device) -> float:
+    """One iteration: the task's minibatch, forward (bf16 autocast on CUDA), loss, backward, step."""
+    inputs, targets = task.batch(model, device)
+    x = torch.from_numpy(inputs).to(device, non_blocking=True)
+    y = torch.from_numpy(targets).to(device, non_blocking=True)
+    cuda = device.type == "cuda"
+    if cuda:
+        x = x.contiguous(memory_format=torch.channels_last)
+    with torch.autocast(device.type, dtype=torch.bfloat16, enabled=cuda):
+        logits = model(x)
+    loss = task.loss(logits, y)
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    optimizer.step()
+    return float(loss.detach())
 
 
 def train(config: TrainConfig, run_dir: str | Path, *, resume: bool = False, split_file: Path | None = None,
@@ -89,85 +133,78 @@ def train(config: TrainConfig, run_dir: str | Path, *, resume: bool = False, spl
     """Train one model; `interrupt_at` raises KeyboardInterrupt after that iteration (tests a kill)."""
     run_dir = Path(run_dir)
     group = get_group(config.group)
+    _check_group_settings(group, config)
     device = pick_device(config.device)
     dataset = Dataset(config.data)
-    dataset.label_value(config.label)
+    for label in filter(None, [config.label, *config.labels.split(",")]):
+        dataset.label_value(label.strip())
     state = _check_resumable(run_dir, config, resume)
     split = _load_or_make_split(run_dir, dataset, config.split_seed, split_file)
-    train_ids = split.training_subset(config.patients)
-    train_cases = [dataset.load(c, config.label) for c in train_ids]
-    val_cases = [dataset.load(c, config.label) for c in split.val]
-    split.save(run_dir / "split.json")  # only now: bad input leaves no run folder behind
-    config.save(run_dir / "config.json")
+    task = make_task(group, config, dataset, split)
 
-    sampler = SliceSampler([c.hu for c in train_cases], [c.target for c in train_cases],
-                           patch_size=config.patch_size, batch_size=config.batch_size, seed=config.seed)
     torch.manual_seed(config.seed)
-    model = build_model(group, config.base_width).to(device)
+    model = build_model(group, config.base_width)
+    if group.pretrained and state is None:
+        load_restoration_weights(model, config.init)
+    model = model.to(device)
     cuda = device.type == "cuda"
     if cuda:
         model = model.to(memory_format=torch.channels_last)
     optimizer = torch.optim.Adam(model.parameters(), lr=config.lr, fused=cuda)
+    split.save(run_dir / "split.json")  # only now: bad input leaves no run folder behind
+    config.save(run_dir / "config.json")
 
-    start, best_dice, best_iteration = 0, -1.0, 0
+    start, best_score, best_value, best_iteration = 0, -np.inf, float("nan"), 0
     if state is not None:
         model.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
-        sampler.load_state_dict(state["sampler"])
-        start, best_dice, best_iteration = state["iteration"], state["best_dice"], state["best_iteration"]
+        task.load_state_dict(state["task"])
+        start, best_score, best_value, best_iteration = (state["iteration"], state["best_score"],
+                                                         state["best_value"], state["best_iteration"])
     _truncate_metrics(run_dir / "metrics.jsonl", start)
 
-    name = model_name(group, config.patients)
-    common = {"config": config.to_dict(), "group": group.key, "name": name, "split": asdict(split),
-              "train_patients": list(train_ids), "label_name": dataset.label_name(dataset.label_value(config.label)),
+    name = model_name(group, config.patients) if group.kind != RESTORATION else "Restoration"
+    common = {"config": config.to_dict(), "group": group.key, "group_settings": group.to_dict(), "name": name,
+              "split": asdict(split), "metric": task.metric,
+              "train_patients": list(split.train if group.kind == RESTORATION
+                                     else split.training_subset(config.patients)),
+              "label_name": ",".join(config.target_labels) if config.label else "",
               "bonebench_version": bonebench.__version__}
     running_loss, running_n, t0 = 0.0, 0, time.perf_counter()
 
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-    columns = [TextColumn(f"{name}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+    columns = [TextColumn(name), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                TextColumn("{task.fields[status]}"), TimeRemainingColumn()]
-    with Progress(*columns, disable=not show_progress, transient=False) as progress:
-        task = progress.add_task("train", total=config.iterations, completed=start,
-                                 status=f"best Dice {max(best_dice, 0):.3f}")
+    with Progress(*columns, disable=not show_progress) as progress:
+        bar = progress.add_task("train", total=config.iterations, completed=start, status="")
         for iteration in range(start + 1, config.iterations + 1):
-            images, targets, _ = sampler.next_batch()
-            x = torch.from_numpy(images).to(device, non_blocking=True)
-            y = torch.from_numpy(targets).to(device, non_blocking=True)
-            if cuda:
-                x = x.contiguous(memory_format=torch.channels_last)
-            with torch.autocast(device.type, dtype=torch.bfloat16, enabled=cuda):
-                logits = model(x)
-            loss = _loss(logits, y)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-            running_loss += float(loss.detach())
+            running_loss += train_step(model, optimizer, task, device)
             running_n += 1
-            progress.advance(task)
+            progress.advance(bar)
             if interrupt_at is not None and iteration == interrupt_at:
                 raise KeyboardInterrupt
             if iteration % config.val_every and iteration != config.iterations:
                 continue
-            val = validation_dice(model, val_cases, device)
-            if val > best_dice:
-                best_dice, best_iteration = val, iteration
+            score, value = task.validate(model, device)
+            if score > best_score:
+                best_score, best_value, best_iteration = score, value, iteration
                 save_checkpoint(run_dir / "best.pt", {**common, "model": model.state_dict(),
-                                                      "iteration": iteration, "val_dice": val})
-            record = {"iteration": iteration, "train_loss": running_loss / max(running_n, 1), "val_dice": val,
-                      "best_dice": best_dice, "seconds": round(time.perf_counter() - t0, 3)}
+                                                      "iteration": iteration, task.metric: value})
+            record = {"iteration": iteration, "train_loss": running_loss / max(running_n, 1), task.metric: value,
+                      "best_" + task.metric.removeprefix("val_"): best_value,
+                      "seconds": round(time.perf_counter() - t0, 3)}
             with open(run_dir / "metrics.jsonl", "a") as log:
                 log.write(json.dumps(record) + "\n")
             save_checkpoint(run_dir / "last.pt", {
                 **common, "model": model.state_dict(), "optimizer": optimizer.state_dict(),
-                "sampler": sampler.state_dict(), "iteration": iteration, "best_dice": best_dice,
-                "best_iteration": best_iteration, "torch_rng": torch.get_rng_state(),
-                "numpy_rng": np.random.get_state()})
+                "task": task.state_dict(), "iteration": iteration, "best_score": best_score,
+                "best_value": best_value, "best_iteration": best_iteration})
             running_loss, running_n = 0.0, 0
-            progress.update(task, status=f"val Dice {val:.3f} best {best_dice:.3f}")
+            progress.update(bar, status=f"{task.metric} {value:.3f} (best {best_value:.3f})")
 
-    result = TrainResult(name, best_dice, best_iteration, config.iterations, run_dir)
+    result = TrainResult(name, best_score, best_value, best_iteration, config.iterations, run_dir)
     write_text_atomic(run_dir / "result.json", json.dumps(
-        {"name": name, "best_dice": best_dice, "best_iteration": best_iteration,
-         "iterations": config.iterations}, indent=1) + "\n")
+        {"name": name, "group": group.key, "metric": task.metric, "best": best_value,
+         "best_iteration": best_iteration, "iterations": config.iterations}, indent=1) + "\n")
     return result

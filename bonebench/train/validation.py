@@ -1,4 +1,5 @@
-"""Validation as in the study: the network on whole axial slices, Dice (Eq. 1) per patient."""
+"""Validation as in the study: the network on whole axial slices, Dice (Eq. 1) per patient; for
+interactive models one simulated click per bone in each slice (at its innermost point)."""
 
 from __future__ import annotations
 
@@ -14,30 +15,58 @@ def pad_to_multiple(shape_hw: tuple[int, int], multiple: int = 16) -> tuple[int,
 
 
 @torch.no_grad()
-def predict_volume(model: torch.nn.Module, hu: np.ndarray, device: torch.device, *,
+def predict_slices(model: torch.nn.Module, inputs: np.ndarray, device: torch.device, *,
                    batch_slices: int = 16) -> np.ndarray:
-    """Foreground probability (float32, z, y, x) for every axial slice of a clipped-HU volume."""
+    """Foreground probability (N, H, W) for network inputs (N, C, H, W), padded to a multiple of 16."""
+    was_training = model.training
     model.eval()
-    nz, h, w = hu.shape
+    n, c, h, w = inputs.shape
     ph, pw = pad_to_multiple((h, w))
-    out = np.empty((nz, h, w), dtype=np.float32)
-    for z0 in range(0, nz, batch_slices):
-        chunk = window_hu(hu[z0:z0 + batch_slices])
-        padded = np.zeros((len(chunk), 1, ph, pw), dtype=np.float32)
-        padded[:, 0, :h, :w] = chunk
+    out = np.empty((n, h, w), dtype=np.float32)
+    for s in range(0, n, batch_slices):
+        chunk = inputs[s:s + batch_slices]
+        padded = np.zeros((len(chunk), c, ph, pw), dtype=np.float32)
+        padded[:, :, :h, :w] = chunk
         x = torch.from_numpy(padded).to(device)
         if device.type == "cuda":
             x = x.contiguous(memory_format=torch.channels_last)
-            with torch.autocast("cuda", dtype=torch.bfloat16):
-                logits = model(x)
-        else:
+        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"):
             logits = model(x)
-        out[z0:z0 + len(chunk)] = torch.sigmoid(logits.float())[:, 0, :h, :w].cpu().numpy()
-    model.train()
+        out[s:s + len(chunk)] = torch.sigmoid(logits.float())[:, 0, :h, :w].cpu().numpy()
+    model.train(was_training)
     return out
+
+
+def predict_volume(model: torch.nn.Module, hu: np.ndarray, device: torch.device) -> np.ndarray:
+    """Foreground probability (z, y, x) of an image-only model for every slice of a clipped-HU volume."""
+    return predict_slices(model, window_hu(hu)[:, None], device)
 
 
 def validation_dice(model: torch.nn.Module, cases, device: torch.device) -> float:
     """Mean over patients of the volume Dice of the thresholded prediction."""
     scores = [dice(c.target, predict_volume(model, c.hu, device) > 0.5) for c in cases]
+    return float(np.mean(scores))
+
+
+def one_click_inputs(hu: np.ndarray, target: np.ndarray, sigma: float, prev_mask: bool) -> np.ndarray:
+    """Network inputs for every slice with one click at the innermost point of each bone in the
+    slice's target (none where it has none): image, foreground map, background map[, empty previous]."""
+    from bonebench.train.clicksim import first_clicks
+
+    clicks = first_clicks(target.astype(bool))
+    channels = [window_hu(hu)[:, None], clicks.maps(sigma)]
+    if prev_mask:
+        channels.append(np.zeros((hu.shape[0], 1) + hu.shape[1:], np.float32))
+    return np.concatenate(channels, axis=1)
+
+
+def interactive_validation_dice(model: torch.nn.Module, cases, labels: list[int], device: torch.device,
+                                sigma: float, prev_mask: bool) -> float:
+    """Mean over patients and target labels of the volume Dice with one click per slice."""
+    scores = []
+    for case in cases:
+        for value in labels:
+            target = case.target == value
+            prob = predict_slices(model, one_click_inputs(case.hu, target, sigma, prev_mask), device)
+            scores.append(dice(target, prob > 0.5))
     return float(np.mean(scores))

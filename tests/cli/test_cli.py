@@ -72,3 +72,29 @@ def test_corrupt_volume_in_dataset(tmp_path, phantom_dataset):
                                                      "--out", str(tmp_path / "run")]))
     assert "cannot read volume" in line
     assert not (tmp_path / "run").exists()
+
+
+def test_pretrain_seg_init_inter_and_figure(tmp_path, phantom_dataset):
+    common = ["--data", str(phantom_dataset), "--preset", "tiny", "--iterations", "4", "--val-every", "2", "--quiet"]
+    result = runner.invoke(train_app, ["pretrain", *common, "--out", str(tmp_path / "restoration")])
+    assert result.exit_code == 0, result.output
+    assert "Restoration: best validation L1" in result.output
+    ckpt = str(tmp_path / "restoration" / "best.pt")
+    result = runner.invoke(train_app, ["seg", *common, "--label", "fibula", "--patients", "1", "--init", ckpt,
+                                       "--out", str(tmp_path / "sp")])
+    assert result.exit_code == 0 and "SegPretrained1" in result.output, result.output
+    result = runner.invoke(train_app, ["inter", *common, "--label", "fibula", "--patients", "1", "--init", ckpt,
+                                       "--prev-mask", "--out", str(tmp_path / "ip")])
+    assert result.exit_code == 0 and "SegInterPretrainedPrev1" in result.output, result.output
+    figure = tmp_path / "fig.png"
+    result = runner.invoke(train_app, ["restoration-figure", ckpt, "--data", str(phantom_dataset), "-o", str(figure),
+                                       "--samples", "2"])
+    assert result.exit_code == 0, result.output
+    assert figure.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # a segmentation checkpoint is not a restoration checkpoint
+    line = _one_error_line(runner.invoke(train_app, ["restoration-figure", str(tmp_path / "sp" / "best.pt"),
+                                                     "--data", str(phantom_dataset), "-o", str(tmp_path / "x.png")]))
+    assert "not a restoration checkpoint" in line and not (tmp_path / "x.png").exists()
+    line = _one_error_line(runner.invoke(train_app, ["inter", *common, "--label", "fibula", "--patients", "1",
+                                                     "--loss", "focal", "--out", str(tmp_path / "bad")]))
+    assert "unknown loss" in line

@@ -4,7 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import ndimage
 
-from bonebench.kernels import KernelInputError, distance_transform, innermost_point
+from bonebench.kernels import KernelInputError, distance_transform, innermost_point, innermost_points
 from tests.kernels import reference
 from tests.kernels.conftest import EDGE_CASES_2D, masks
 
@@ -86,3 +86,14 @@ def test_bad_spacing():
         distance_transform(np.ones((3, 3)), spacing=(1.0, -1.0))
     with pytest.raises(KernelInputError, match="spacing"):
         distance_transform(np.ones((3, 3)), spacing=(1.0, np.nan))
+
+
+@settings(max_examples=100, deadline=None)
+@given(mask=masks(ndim=2, max_side=30), connectivity=st.sampled_from([4, 8]))
+def test_innermost_points_equal_innermost_point_of_each_component(mask, connectivity):
+    structure = ndimage.generate_binary_structure(2, 1 if connectivity == 4 else 2)
+    labels, n = ndimage.label(mask, structure=structure)
+    expected = [innermost_point(labels == k) for k in range(1, n + 1)]
+    points = innermost_points(mask, connectivity)
+    assert points.shape == (n, 2)
+    assert [tuple(p) for p in points] == expected

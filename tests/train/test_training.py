@@ -24,7 +24,7 @@ def _config(data, **overrides):
 def test_tiny_baseline_learns_the_fibula(phantom_dataset, tmp_path):
     result = train(_config(phantom_dataset), tmp_path / "run", show_progress=False)
     best = load_checkpoint(tmp_path / "run" / "best.pt")
-    assert best["val_dice"] == result.best_dice and best["name"] == "Seg2"
+    assert best["val_dice"] == result.best_value and best["name"] == "Seg2"
     # Re-score the saved model independently on the validation patient.
     ds = Dataset(phantom_dataset)
     split = Split.load(tmp_path / "run" / "split.json")
@@ -35,7 +35,7 @@ def test_tiny_baseline_learns_the_fibula(phantom_dataset, tmp_path):
     learned = dice(case.target, prob > 0.5)
     trivial = max(dice(case.target, np.zeros_like(case.target)), dice(case.target, np.ones_like(case.target)))
     assert trivial < 0.05
-    assert learned == pytest.approx(result.best_dice, abs=1e-6)
+    assert learned == pytest.approx(result.best_value, abs=1e-6)
     assert learned > 0.5
     lines = [json.loads(l) for l in (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()]
     assert [l["iteration"] for l in lines] == list(range(50, 401, 50))

@@ -1,9 +1,7 @@
 import pytest
 import torch
 
-from bonebench.train.groups import GROUPS, build_model, get_group, model_name
 from bonebench.train.unet import UNet
-from bonebench.errors import InputError
 
 
 @pytest.mark.parametrize("shape", [(2, 1, 96, 96), (1, 1, 128, 160), (3, 1, 16, 48)])
@@ -22,10 +20,3 @@ def test_paper_width_is_the_classic_unet():
 def test_more_input_channels():
     net = UNet(in_channels=3, base_width=4)
     assert net(torch.zeros(1, 3, 32, 32)).shape == (1, 1, 32, 32)
-
-
-def test_registry_feeds_factory_and_names():
-    assert model_name(get_group("seg"), 10) == "Seg10"
-    assert build_model(GROUPS["seg"], 4).in_channels == 1
-    with pytest.raises(InputError, match="valid groups: seg"):
-        get_group("segg")

@@ -1,0 +1,40 @@
+"""Training iterations per second for each model group (tiny preset, CPU), and the share of a
+SegInter iteration spent simulating clicks (click maps, next click; not the extra forward passes)."""
+
+import time
+
+import pytest
+import torch
+
+from bonebench.data.dataset import Dataset
+from bonebench.data.splits import make_split
+from bonebench.train.config import make_config
+from bonebench.train.groups import build_model, get_group
+from bonebench.train.loop import train_step
+from bonebench.train.tasks import make_task
+
+GROUP_KEYS = ["seg", "restoration", "inter", "inter-prev"]
+
+
+@pytest.mark.benchmark(group="training iteration, tiny preset, CPU")
+@pytest.mark.parametrize("key", GROUP_KEYS)
+def test_training_iteration(benchmark, phantom_dataset, key):
+    torch.set_num_threads(2)
+    config = make_config("tiny", data=str(phantom_dataset), label="fibula" if key != "restoration" else "",
+                         patients=2, group=key, device="cpu")
+    dataset = Dataset(phantom_dataset)
+    task = make_task(get_group(key), config, dataset, make_split(dataset.case_ids))
+    torch.manual_seed(0)
+    model = build_model(get_group(key), config.base_width)
+    optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
+    device = torch.device("cpu")
+    for _ in range(20):  # warm up, and let SegInter's model learn enough to make errors worth clicking
+        train_step(model, optimizer, task, device)
+    if hasattr(task, "simulation_seconds"):
+        task.simulation_seconds = 0.0
+    start = time.perf_counter()
+    benchmark.pedantic(train_step, args=(model, optimizer, task, device), rounds=30, iterations=1)
+    elapsed = time.perf_counter() - start
+    benchmark.extra_info["iterations_per_second"] = 1.0 / benchmark.stats.stats.median
+    if hasattr(task, "simulation_seconds"):
+        benchmark.extra_info["click_simulation_share"] = task.simulation_seconds / elapsed

@@ -1,0 +1,75 @@
+"""Simulated users for SegInter training and validation (numpy + bonebench.kernels, no torch).
+
+A ClickSet holds up to K clicks for each of N slices and turns them into click maps. The study's
+protocol: the first click at the innermost point of the object; later clicks at the innermost point
+of the biggest erroneous region of the current prediction; a target turned all-background gets a
+background click on the object it hid, then background clicks only.
+
+"The object" is each bone instance in the slice (an 8-connected component of the target): the leg
+phantoms, like the study's scans, show two fibulae, and a user clicks each bone they want. One
+click per instance keeps training, validation and the workstation runtime (which segments the
+clicked bone) the same task.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bonebench.kernels import click_maps_batch, innermost_points, next_click_batch
+
+FOREGROUND, BACKGROUND, UNUSED = 1, 0, -1
+
+
+class ClickSet:
+    """Clicks for a batch of N slices of H x W: coordinates, kinds and a clicked-pixel mask."""
+
+    def __init__(self, n: int, shape: tuple[int, int], capacity: int):
+        self.shape = shape
+        self.coords = np.zeros((n, capacity, 2), np.int64)
+        self.kinds = np.full((n, capacity), UNUSED, np.int8)
+        self.count = np.zeros(n, np.int64)
+        self.clicked = np.zeros((n,) + shape, bool)
+
+    def add(self, b: int, y: int, x: int, positive: bool) -> None:
+        k = self.count[b]
+        if k == self.kinds.shape[1]:
+            raise IndexError(f"slice {b} already has {k} clicks")
+        self.coords[b, k] = (y, x)
+        self.kinds[b, k] = FOREGROUND if positive else BACKGROUND
+        self.count[b] += 1
+        self.clicked[b, y, x] = True
+
+    def maps(self, sigma: float, out: np.ndarray | None = None) -> np.ndarray:
+        """(N, 2, H, W) float32 foreground and background click maps (into `out` when given)."""
+        return click_maps_batch(self.shape, self.coords, self.kinds, sigma=sigma, out=out)
+
+
+def first_clicks(targets: np.ndarray, hidden: np.ndarray | None = None, *, spare: int = 0) -> ClickSet:
+    """A ClickSet with a positive click at the innermost point of each bone instance of each target;
+    where `hidden` holds objects whose target was turned all-background, a negative click on each of
+    those instead. `spare` leaves room for that many corrective clicks per slice."""
+    per_slice = []
+    for b in range(targets.shape[0]):
+        negative = hidden is not None and bool(hidden[b].any())
+        per_slice.append((innermost_points(hidden[b] if negative else targets[b]), not negative))
+    capacity = max((len(points) for points, _ in per_slice), default=0) + spare
+    clicks = ClickSet(targets.shape[0], targets.shape[1:], max(capacity, 1))
+    for b, (points, positive) in enumerate(per_slice):
+        for y, x in points:
+            clicks.add(b, int(y), int(x), positive)
+    return clicks
+
+
+def corrective_clicks(clicks: ClickSet, predictions: np.ndarray, targets: np.ndarray,
+                      active: np.ndarray) -> int:
+    """One more click for each active slice, in its biggest erroneous region; returns how many."""
+    idx = np.flatnonzero(active)
+    if idx.size == 0:
+        return 0
+    rows = next_click_batch(predictions[idx], targets[idx], clicks.clicked[idx])
+    added = 0
+    for b, (y, x, positive) in zip(idx, rows):
+        if y >= 0:
+            clicks.add(int(b), int(y), int(x), bool(positive))
+            added += 1
+    return added

@@ -1,0 +1,175 @@
+"""What each kind of model group trains on: how a minibatch is made, its loss, and how the model is
+scored on the validation patients (higher is better). The loop in loop.py is the same for all."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import torch
+
+from bonebench.data.dataset import Dataset
+from bonebench.data.sampling import SliceSampler
+from bonebench.data.splits import Split
+from bonebench.train.clicksim import ClickSet, corrective_clicks, first_clicks
+from bonebench.train.config import TrainConfig
+from bonebench.train.distortions import distort_batch
+from bonebench.train.groups import INTERACTIVE, RESTORATION, ModelGroup
+from bonebench.train.losses import restoration_loss, segmentation_loss
+from bonebench.train.validation import interactive_validation_dice, predict_slices, validation_dice
+
+
+class SegmentationTask:
+    """Seg and SegPretrained: image patches in, the target mask out."""
+
+    metric = "val_dice"
+
+    def __init__(self, config: TrainConfig, dataset: Dataset, split: Split):
+        self.config = config
+        train_ids = split.training_subset(config.patients)
+        train = [dataset.load(c, config.label) for c in train_ids]
+        self.val_cases = [dataset.load(c, config.label) for c in split.val]
+        self.sampler = SliceSampler([c.hu for c in train], [c.target for c in train],
+                                    patch_size=config.patch_size, batch_size=config.batch_size, seed=config.seed)
+
+    def batch(self, model: torch.nn.Module, device: torch.device) -> tuple[np.ndarray, np.ndarray]:
+        images, targets, _ = self.sampler.next_batch()
+        return images, targets
+
+    def loss(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        return segmentation_loss(self.config.loss, logits, target)
+
+    def validate(self, model: torch.nn.Module, device: torch.device) -> tuple[float, float]:
+        """(score, value to log): here both are the mean validation Dice."""
+        value = validation_dice(model, self.val_cases, device)
+        return value, value
+
+    def state_dict(self) -> dict:
+        return {"sampler": self.sampler.state_dict()}
+
+    def load_state_dict(self, state: dict) -> None:
+        self.sampler.load_state_dict(state["sampler"])
+
+
+class RestorationTask:
+    """Models Genesis pretraining: restore distorted patches of all training patients, no labels."""
+
+    metric = "val_l1"
+    VAL_BATCHES = 4
+
+    def __init__(self, config: TrainConfig, dataset: Dataset, split: Split):
+        self.config = config
+        images = [dataset.load_image(c) for c in split.train]
+        self.sampler = SliceSampler(images, [np.zeros(v.shape, np.uint8) for v in images],
+                                    patch_size=config.patch_size, batch_size=config.batch_size, seed=config.seed)
+        self.rng = np.random.default_rng(config.seed + 1)
+        val_images = [dataset.load_image(c) for c in split.val]
+        val_sampler = SliceSampler(val_images, [np.zeros(v.shape, np.uint8) for v in val_images],
+                                   patch_size=config.patch_size, batch_size=config.batch_size, seed=12345)
+        fixed = np.random.default_rng(54321)
+        pairs = [distort_batch(val_sampler.next_batch()[0], fixed) for _ in range(self.VAL_BATCHES)]
+        self.val_inputs = np.concatenate([p[0] for p in pairs])
+        self.val_targets = np.concatenate([p[1] for p in pairs])
+
+    def batch(self, model: torch.nn.Module, device: torch.device) -> tuple[np.ndarray, np.ndarray]:
+        return distort_batch(self.sampler.next_batch()[0], self.rng)
+
+    def loss(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        return restoration_loss(logits, target)
+
+    def validate(self, model: torch.nn.Module, device: torch.device) -> tuple[float, float]:
+        restored = predict_slices(model, self.val_inputs, device)
+        l1 = float(np.abs(restored - self.val_targets[:, 0]).mean())
+        return -l1, l1
+
+    def state_dict(self) -> dict:
+        return {"sampler": self.sampler.state_dict(), "rng": self.rng.bit_generator.state}
+
+    def load_state_dict(self, state: dict) -> None:
+        self.sampler.load_state_dict(state["sampler"])
+        self.rng.bit_generator.state = state["rng"]
+
+
+class InteractiveTask(SegmentationTask):
+    """SegInter and its variants: image + click maps (+ previous prediction) in, the clicked bone out.
+
+    Each minibatch: targets (one bone per slice, chosen at random when several labels are trained),
+    some turned all-background; a first click; then 0..4 rounds in which the model predicts without
+    gradient and a corrective click is added in the biggest error, 1..5 interactions per slice."""
+
+    def __init__(self, config: TrainConfig, dataset: Dataset, split: Split, group: ModelGroup):
+        self.config = config
+        self.group = group
+        names = config.target_labels
+        self.multi = len(names) > 1
+        self.values = [dataset.label_value(n) for n in names] if self.multi else [1]
+        train_ids = split.training_subset(config.patients)
+        train = [dataset.load_labels(c, names, binary=not self.multi) for c in train_ids]
+        self.val_cases = [dataset.load_labels(c, names, binary=not self.multi) for c in split.val]
+        self.sampler = SliceSampler([c.hu for c in train], [c.target for c in train],
+                                    patch_size=config.patch_size, batch_size=config.batch_size, seed=config.seed)
+        self.rng = np.random.default_rng(config.seed + 2)
+        self.simulation_seconds = 0.0
+
+    def _choose_targets(self, label_maps: np.ndarray) -> np.ndarray:
+        """One bone per slice: a label present in the patch, at random (any label if none is)."""
+        if not self.multi:
+            return label_maps.astype(bool)
+        targets = np.zeros(label_maps.shape, bool)
+        for b, patch in enumerate(label_maps):
+            present = [v for v in self.values if (patch == v).any()]
+            value = self.rng.choice(present) if present else self.rng.choice(self.values)
+            targets[b] = patch == value
+        return targets
+
+    def _refresh_maps(self, inputs: np.ndarray, clicks: ClickSet) -> None:
+        """Rewrite the click-map channels of the network input in place."""
+        t0 = time.perf_counter()
+        clicks.maps(self.config.click_sigma, out=inputs[:, 1:3])
+        self.simulation_seconds += time.perf_counter() - t0
+
+    def batch(self, model: torch.nn.Module, device: torch.device) -> tuple[np.ndarray, np.ndarray]:
+        images, label_maps, _ = self.sampler.next_batch()
+        t0 = time.perf_counter()
+        targets = self._choose_targets(label_maps[:, 0])
+        n = targets.shape[0]
+        hide = self.rng.random(n) < self.config.background_rate
+        hidden = np.zeros_like(targets)
+        hidden[hide] = targets[hide]
+        targets[hide] = False
+        clicks = first_clicks(targets, hidden, spare=self.config.max_interactions)
+        interactions = self.rng.integers(1, self.config.max_interactions + 1, size=n)
+        inputs = np.zeros((n, self.group.in_channels) + targets.shape[1:], np.float32)
+        inputs[:, 0] = images[:, 0]  # channel 3, the previous prediction, starts empty
+        self.simulation_seconds += time.perf_counter() - t0
+        for round_ in range(2, int(interactions.max()) + 1):
+            self._refresh_maps(inputs, clicks)
+            prob = predict_slices(model, inputs, device, batch_slices=n)
+            t0 = time.perf_counter()
+            active = interactions >= round_
+            corrective_clicks(clicks, prob > 0.5, targets, active)
+            if self.group.prev_mask:
+                inputs[active, 3] = prob[active]
+            self.simulation_seconds += time.perf_counter() - t0
+        self._refresh_maps(inputs, clicks)
+        return inputs, targets[:, None].astype(np.float32)
+
+    def validate(self, model: torch.nn.Module, device: torch.device) -> tuple[float, float]:
+        value = interactive_validation_dice(model, self.val_cases, self.values, device,
+                                            self.config.click_sigma, self.group.prev_mask)
+        return value, value
+
+    def state_dict(self) -> dict:
+        return {"sampler": self.sampler.state_dict(), "rng": self.rng.bit_generator.state}
+
+    def load_state_dict(self, state: dict) -> None:
+        self.sampler.load_state_dict(state["sampler"])
+        self.rng.bit_generator.state = state["rng"]
+
+
+def make_task(group: ModelGroup, config: TrainConfig, dataset: Dataset, split: Split):
+    if group.kind == RESTORATION:
+        return RestorationTask(config, dataset, split)
+    if group.kind == INTERACTIVE:
+        return InteractiveTask(config, dataset, split, group)
+    return SegmentationTask(config, dataset, split)

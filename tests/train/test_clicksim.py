@@ -1,0 +1,55 @@
+import numpy as np
+
+from bonebench.kernels import label_components
+from bonebench.train.clicksim import BACKGROUND, FOREGROUND, UNUSED, ClickSet, corrective_clicks, first_clicks
+
+
+def _disc(shape, cy, cx, r):
+    yy, xx = np.mgrid[:shape[0], :shape[1]]
+    return np.hypot(yy - cy, xx - cx) <= r
+
+
+def test_first_click_is_inside_the_object_at_its_innermost_point():
+    targets = np.stack([_disc((64, 64), 30, 20, 9), _disc((64, 64), 10, 50, 4) | _disc((64, 64), 45, 40, 7),
+                        np.zeros((64, 64), bool)])
+    clicks = first_clicks(targets)
+    assert list(clicks.count) == [1, 2, 0]
+    assert tuple(clicks.coords[0, 0]) == (30, 20) and clicks.kinds[0, 0] == FOREGROUND
+    # one click per bone instance, each at its own innermost point (raster order of the instances)
+    assert [tuple(c) for c in clicks.coords[1, :2]] == [(10, 50), (45, 40)]
+    assert np.all(clicks.kinds[1, :2] == FOREGROUND) and clicks.kinds[2, 0] == UNUSED
+    maps = clicks.maps(sigma=2.0)
+    assert maps[0, 0, 30, 20] == 1.0 and maps[0, 1].max() == 0.0 and not maps[2].any()
+
+
+def test_hidden_object_gets_a_background_click_and_later_only_background_clicks():
+    obj = _disc((48, 48), 24, 24, 8)
+    targets = np.zeros((1, 48, 48), bool)  # the target was turned all-background
+    clicks = first_clicks(targets, hidden=obj[None], spare=3)
+    assert clicks.kinds[0, 0] == BACKGROUND and tuple(clicks.coords[0, 0]) == (24, 24)
+    prediction = (obj | _disc((48, 48), 5, 5, 3))[None]  # the model still segments things
+    for _ in range(3):
+        corrective_clicks(clicks, prediction, targets, np.array([True]))
+    used = clicks.kinds[0, :clicks.count[0]]
+    assert len(used) == 4 and np.all(used == BACKGROUND)
+
+
+def test_corrective_click_lands_in_the_largest_error():
+    truth = _disc((64, 64), 32, 32, 12)
+    pred = truth.copy()
+    pred[32:, :] = False  # a big false negative: the lower half of the disc
+    pred |= _disc((64, 64), 5, 5, 3)  # a small false positive
+    clicks = first_clicks(truth[None], spare=2)
+    assert corrective_clicks(clicks, pred[None], truth[None], np.array([True])) == 1
+    y, x = clicks.coords[0, 1]
+    errors = truth & ~pred
+    labels, _ = label_components(errors)
+    sizes = np.bincount(labels.ravel())[1:]
+    assert labels[y, x] == np.argmax(sizes) + 1 and clicks.kinds[0, 1] == FOREGROUND
+
+
+def test_inactive_slices_get_no_click():
+    truth = np.ones((2, 16, 16), bool)
+    clicks = ClickSet(2, (16, 16), capacity=2)
+    assert corrective_clicks(clicks, np.zeros_like(truth), truth, np.array([False, True])) == 1
+    assert list(clicks.count) == [0, 1]
