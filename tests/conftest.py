@@ -7,6 +7,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bonebench.data.geometry import VolumeGeometry
+from bonebench.data.phantoms import FIBULA, PhantomShape, make_phantom
+from bonebench.data.volume_io import write_volume
+from bonebench.kernels import innermost_point
+
 OPENKBP = Path(__file__).resolve().parents[2] / "shared" / "data" / "openkbp-mandible"
 
 TINY_PHANTOM = dict(cases=5, seed=7, size=128, slices=16)
@@ -34,3 +39,45 @@ def openkbp() -> Path:
 @pytest.fixture
 def rng() -> np.random.Generator:
     return np.random.default_rng(1234)
+
+
+def _tiny_run(root: Path, data: Path, group: str, iterations: int) -> Path:
+    from bonebench.train.config import make_config
+    from bonebench.train.loop import train
+
+    config = make_config("tiny", data=str(data), label="fibula", patients=1, group=group, device="cpu",
+                         iterations=iterations, val_every=iterations)
+    train(config, root, show_progress=False)
+    return root / "best.pt"
+
+
+@pytest.fixture(scope="session")
+def tiny_checkpoints(phantom_dataset, tmp_path_factory) -> dict:
+    """Checkpoints of a few iterations per kind (weights that are not a fresh init, quickly)."""
+    root = tmp_path_factory.mktemp("checkpoints")
+    return {group: _tiny_run(root / group, phantom_dataset, group, 6) for group in ("seg", "inter", "inter-prev")}
+
+
+# ---------------------------------------------------------------- runtime: a phantom on disk
+FLIPPED = (-1.0, 0.0, 0.0, 0.0, -1.0, 0.0, 0.0, 0.0, 1.0)
+PHANTOM_SEED = 3  # not among the shipped model's training phantoms (seed 11 dataset)
+
+
+def right_fibula(labels: np.ndarray) -> np.ndarray:
+    """The right leg's fibula on every slice: the phantom's fibula in the image's left half (LPS:
+    the patient's right has the smaller x index)."""
+    out = labels == FIBULA
+    out[:, :, labels.shape[2] // 2:] = False
+    return out
+
+
+@pytest.fixture(scope="session")
+def leg_volume(tmp_path_factory):
+    """(path, hu, labels, geometry, click xyz): a 256x256x60 phantom written with direction diag(-1,-1,1)."""
+    hu, labels, geometry = make_phantom(PHANTOM_SEED, PhantomShape(size_xy=256, slices=60))
+    geometry = VolumeGeometry(geometry.size, geometry.spacing, (200.0, 150.0, -80.0), FLIPPED)
+    path = tmp_path_factory.mktemp("volume") / "leg.nii.gz"
+    write_volume(path, hu, geometry)
+    z = hu.shape[0] // 2
+    y, x = innermost_point(right_fibula(labels)[z])
+    return path, hu, labels, geometry, (int(x), int(y), z)

@@ -8,6 +8,7 @@ from typing import Optional
 import typer
 
 from bonebench.cli.common import user_errors
+from bonebench.errors import InputError
 
 app = typer.Typer(help="Train segmentation models on few patients.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
@@ -116,6 +117,45 @@ def inter(data: Path = DATA,
                background_rate=background_rate, loss=loss, iterations=iterations, batch_size=batch_size, lr=lr,
                base_width=base_width, patch_size=patch_size, val_every=val_every, seed=seed,
                split_seed=split_seed, device=device)
+
+
+@app.command()
+def sweep(data: Path = DATA,
+          label: str = typer.Option(..., "--label", help="target label, by name or value"),
+          groups: str = typer.Option("seg,pretrained,inter", "--groups",
+                                     help="comma list of model groups (bb-train groups lists them)"),
+          patients: str = typer.Option("1,2,3,4,5,10,15,20,25,30,40,50,60,70", "--patients",
+                                       help="comma list of training-set sizes"),
+          preset: str = typer.Option("fast", "--preset", help="paper | fast | tiny"),
+          out: Path = typer.Option(..., "--out", help="sweep folder (RUN)"),
+          iterations: Optional[int] = ITERATIONS, base_width: Optional[int] = WIDTH,
+          val_every: Optional[int] = VAL_EVERY, labels: str = typer.Option("", "--labels"),
+          seed: int = SEED, split_seed: int = SPLIT_SEED, device: str = DEVICE,
+          executor: str = typer.Option("local", "--executor", help="local | ray"),
+          address: Optional[str] = typer.Option(None, "--address", help="Ray cluster to join (ray executor)")) -> None:
+    """The study's benchmark: every group on every training-set size; resumable; never trains a model twice."""
+    with user_errors():
+        from bonebench.train.sweep import SweepPlan, run_sweep
+
+        try:
+            sizes = tuple(int(v) for v in patients.split(",") if v.strip())
+        except ValueError:
+            raise InputError(f"--patients {patients!r}: expected whole numbers separated by commas") from None
+        overrides = {k: v for k, v in dict(iterations=iterations, base_width=base_width, val_every=val_every,
+                                           labels=labels or None).items() if v is not None}
+        plan = SweepPlan(str(data), label, tuple(g.strip() for g in groups.split(",") if g.strip()), sizes,
+                         preset, seed, split_seed, device, overrides)
+        jobs = run_sweep(plan, out, executor=executor, address=address, report=typer.echo)
+        typer.echo(f"{len(jobs)} models in {out}; evaluate with: bb-eval {out}")
+
+
+@app.command("groups")
+def list_groups() -> None:
+    """List the model groups of the registry."""
+    from bonebench.train.groups import GROUPS
+
+    for group in GROUPS.values():
+        typer.echo(f"{group.key:24s} {group.display:24s} {group.in_channels} ch  {group.description}")
 
 
 @app.command("restoration-figure")

@@ -59,7 +59,7 @@ class Dataset:
         if not meta_path.is_file():
             raise InputError(f"{self.root}: not a dataset folder (no dataset.json)")
         try:
-            self.meta = json.loads(meta_path.read_text())
+            self.meta = json.loads(meta_path.read_text(encoding="utf-8"))
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise InputError(f"{meta_path}: not valid JSON ({exc})") from None
         if not isinstance(self.meta, dict) or "labels" not in self.meta:

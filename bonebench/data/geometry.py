@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+import numpy as np
 import SimpleITK as sitk
 
 
@@ -42,6 +43,13 @@ class VolumeGeometry:
     def voxel_volume_ml(self) -> float:
         sx, sy, sz = self.spacing
         return sx * sy * sz / 1000.0
+
+    def physical_to_index(self, point: tuple[float, float, float]) -> tuple[int, int, int]:
+        """Nearest voxel index (i, j, k) = (x, y, z) of a physical LPS point in millimetres."""
+        direction = np.asarray(self.direction, dtype=np.float64).reshape(3, 3)
+        offset = np.asarray(point, dtype=np.float64) - np.asarray(self.origin)
+        continuous = np.linalg.solve(direction, offset) / np.asarray(self.spacing)
+        return tuple(int(v) for v in np.rint(continuous))
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -45,6 +45,21 @@ def read_image(path: str | os.PathLike) -> sitk.Image:
     return image
 
 
+def volume_voxels(path: str | os.PathLike) -> int | None:
+    """Number of voxels, read from the file header alone (None for a DICOM folder or a header
+    SimpleITK cannot read without loading), so a volume too large for memory is refused early."""
+    path = Path(path)
+    if not path.is_file():
+        return None
+    reader = sitk.ImageFileReader()
+    reader.SetFileName(str(path))
+    try:
+        reader.ReadImageInformation()
+    except RuntimeError:
+        return None
+    return int(np.prod(reader.GetSize(), dtype=np.float64)) * reader.GetNumberOfComponents()
+
+
 def read_volume(path: str | os.PathLike, *, check_finite: bool = True) -> tuple[np.ndarray, VolumeGeometry]:
     """Read a volume as a (z, y, x) array and its geometry."""
     image = read_image(path)

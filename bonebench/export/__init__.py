@@ -1,0 +1,1 @@
+"""Checkpoint -> ONNX with the model's own description in the metadata (torch side)."""

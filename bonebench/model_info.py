@@ -1,0 +1,46 @@
+"""What an exported model says about itself: the ONNX metadata schema shared by exporter and runtime."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, fields
+
+from bonebench.errors import InputError
+
+METADATA_KEY = "bonebench"
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    group: str  # registry key: seg, pretrained, inter, inter-prev, ...
+    kind: str  # segmentation | interactive
+    name: str  # Seg10, SegInter1, ...
+    in_channels: int
+    prev_mask: bool
+    click_sigma: float
+    hu_window: tuple[float, float]
+    base_width: int
+    patch_size: int
+    label: str  # target label name(s), comma separated for multi-bone models
+    training_patients: tuple[str, ...]
+    bonebench_version: str
+    fp16: bool = False
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str, source: str = "model") -> "ModelInfo":
+        try:
+            d = json.loads(text)
+            known = {f.name for f in fields(cls)}
+            d = {k: v for k, v in d.items() if k in known}
+            d["hu_window"] = tuple(d["hu_window"])
+            d["training_patients"] = tuple(d["training_patients"])
+            return cls(**d)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise InputError(f"{source}: bonebench metadata is unreadable ({exc})") from None
+
+    @property
+    def interactive(self) -> bool:
+        return self.kind == "interactive"

@@ -1,0 +1,167 @@
+"""Interactive segmentation with SegInter models: click, undo, propagate.
+
+A click segments its slice in a window around the clicks: the network saw patches of its training
+size, so the window starts there and doubles while the bone touches the window's edge (a wider bone
+gets a wider window, up to the whole slice). Of the prediction, the bone under the positive clicks
+is kept. `propagate()` then walks to the neighbouring slices in both directions, each clicked
+automatically at the innermost point of the previous slice's mask, until the bone ends: nothing is
+predicted under the click, or the area collapses (below a fifth of the previous slice) or leaks
+(above 2.5 times it). Background clicks refine their slice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from bonebench.data.intensity import window_hu
+from bonebench.errors import InputError
+from bonebench.kernels import click_maps, innermost_point, label_components
+from bonebench.runtime.automatic import THRESHOLD, predict
+from bonebench.runtime.session import Model
+
+AIR_HU = -400.0
+SHRINK, LEAK = 0.2, 2.5
+
+
+@dataclass
+class _Action:
+    """What one click or propagation changed, for undo."""
+
+    slices: dict[int, np.ndarray] = field(default_factory=dict)  # z -> mask slice before
+    clicks: dict[int, list] = field(default_factory=dict)  # z -> click list before
+
+
+class InteractiveSession:
+    """Segment one bone in a (z, y, x) HU volume from clicks. `mask` is the current uint8 result."""
+
+    def __init__(self, hu: np.ndarray, model: Model):
+        if hu.ndim != 3:
+            raise InputError(f"expected a 3D volume, got shape {hu.shape}")
+        if not model.info.interactive:
+            raise InputError(f"{model.path}: model {model.info.name} ({model.info.group}) takes no clicks; "
+                             "use an interactive (SegInter) model")
+        self.hu = hu
+        self.model = model
+        self.mask = np.zeros(hu.shape, np.uint8)
+        self.clicks: dict[int, list[tuple[int, int, bool]]] = {}
+        self._history: list[_Action] = []
+
+    # ------------------------------------------------------------------ user actions
+
+    def click(self, x: int, y: int, z: int, positive: bool = True) -> np.ndarray:
+        """Add a click at voxel index (x, y, z) and re-segment its slice; returns that slice's mask."""
+        self._check_inside(x, y, z)
+        if positive and self.hu[z, y, x] < AIR_HU:
+            raise InputError(f"click at x={x}, y={y}, z={z} lands on air ({float(self.hu[z, y, x]):.0f} HU); "
+                             "click on the bone")
+        action = _Action()
+        self._remember(action, z)
+        self.clicks.setdefault(z, []).append((y, x, positive))
+        self.mask[z] = self._segment_slice(z)
+        self._history.append(action)
+        return self.mask[z]
+
+    def undo(self) -> None:
+        """Take back the last click or propagation."""
+        if not self._history:
+            return
+        action = self._history.pop()
+        for z, before in action.slices.items():
+            self.mask[z] = before
+        for z, before in action.clicks.items():
+            if before:
+                self.clicks[z] = before
+            else:
+                self.clicks.pop(z, None)
+
+    def propagate(self) -> tuple[int, int]:
+        """Carry the mask of the clicked slices up and down until the bone ends; returns the first
+        and last slice of the result."""
+        seeds = [z for z, cl in self.clicks.items() if any(p for _, _, p in cl) and self.mask[z].any()]
+        if not seeds:
+            raise InputError("nothing to propagate: click on the bone first")
+        action = _Action()
+        for start in sorted(seeds):
+            for step in (1, -1):
+                self._walk(start, step, action)
+        self._history.append(action)
+        filled = np.flatnonzero(self.mask.any(axis=(1, 2)))
+        return int(filled[0]), int(filled[-1])
+
+    # ------------------------------------------------------------------ internals
+
+    def _check_inside(self, x: int, y: int, z: int) -> None:
+        nz, ny, nx = self.hu.shape
+        if not (0 <= x < nx and 0 <= y < ny and 0 <= z < nz):
+            raise InputError(f"click x={x}, y={y}, z={z} is outside the volume (x < {nx}, y < {ny}, z < {nz})")
+
+    def _remember(self, action: _Action, z: int) -> None:
+        if z not in action.slices:
+            action.slices[z] = self.mask[z].copy()
+            action.clicks[z] = list(self.clicks.get(z, []))
+
+    def _walk(self, start: int, step: int, action: _Action) -> None:
+        previous = self.mask[start]
+        z = start + step
+        while 0 <= z < self.hu.shape[0] and z not in self.clicks:
+            seed = innermost_point(previous)
+            if seed is None:
+                return
+            self._remember(action, z)
+            self.clicks[z] = [(seed[0], seed[1], True)]
+            result = self._segment_slice(z)
+            area, before = int(result.sum()), int(previous.sum())
+            if area == 0 or area < SHRINK * before or area > LEAK * before:
+                self.clicks.pop(z)
+                return
+            self.mask[z] = result
+            previous = result
+            z += step
+
+    def _window(self, points: list[tuple[int, int, bool]], side: int) -> tuple[int, int, int, int]:
+        """A side x side window (clamped to the slice) around the clicks' centre."""
+        ny, nx = self.hu.shape[1:]
+        ys = [p[0] for p in points]
+        xs = [p[1] for p in points]
+        cy, cx = (min(ys) + max(ys)) // 2, (min(xs) + max(xs)) // 2
+        half_y = max(side, max(ys) - min(ys) + 32) // 2
+        half_x = max(side, max(xs) - min(xs) + 32) // 2
+        y0, x0 = max(cy - half_y, 0), max(cx - half_x, 0)
+        y1, x1 = min(y0 + 2 * half_y, ny), min(x0 + 2 * half_x, nx)
+        return max(y1 - 2 * half_y, 0), y1, max(x1 - 2 * half_x, 0), x1
+
+    def _segment_slice(self, z: int) -> np.ndarray:
+        points = self.clicks[z]
+        ny, nx = self.hu.shape[1:]
+        side = self.model.info.patch_size
+        while True:
+            y0, y1, x0, x1 = self._window(points, side)
+            kept = self._predict_window(z, points, y0, y1, x0, x1)
+            touches = ((kept[0].any() and y0 > 0) or (kept[-1].any() and y1 < ny)
+                       or (kept[:, 0].any() and x0 > 0) or (kept[:, -1].any() and x1 < nx))
+            if not touches or (y1 - y0 >= ny and x1 - x0 >= nx):
+                out = np.zeros((ny, nx), np.uint8)
+                out[y0:y1, x0:x1] = kept
+                return out
+            side *= 2
+
+    def _predict_window(self, z: int, points, y0: int, y1: int, x0: int, x1: int) -> np.ndarray:
+        image = window_hu(self.hu[z, y0:y1, x0:x1])
+        fg = [(y - y0, x - x0) for y, x, p in points if p]
+        bg = [(y - y0, x - x0) for y, x, p in points if not p]
+        channels = [image[None], click_maps(image.shape, fg, bg, sigma=self.model.info.click_sigma)]
+        if self.model.info.prev_mask:
+            channels.append(self.mask[z, y0:y1, x0:x1][None].astype(np.float32))
+        probability = predict(self.model, np.concatenate(channels)[None])[0]
+        return _keep_clicked(probability > THRESHOLD, fg)
+
+
+def _keep_clicked(prediction: np.ndarray, positives: list[tuple[int, int]]) -> np.ndarray:
+    """The components of the prediction under the positive clicks (the clicked bone)."""
+    labels, count = label_components(prediction, 8)
+    if count == 0:
+        return prediction.astype(np.uint8)
+    keep = {int(labels[y, x]) for y, x in positives} - {0}
+    return np.isin(labels, list(keep)).astype(np.uint8)

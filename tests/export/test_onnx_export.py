@@ -1,0 +1,70 @@
+"""Export parity: torch and onnxruntime agree on a shape other than the traced one.
+
+Tolerances: fp32 1e-5 absolute on probabilities (float reassociation only); fp16 2e-2 absolute
+(fp16 has 11 significant bits; a U-Net accumulates rounding over 18 convolutions)."""
+
+import json
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+import pytest
+import torch
+from typer.testing import CliRunner
+
+from bonebench.cli.export_cli import app
+from bonebench.errors import InputError
+from bonebench.export.onnx_export import export_checkpoint, load_network
+from bonebench.model_info import METADATA_KEY
+from bonebench.train.checkpoint import load_checkpoint
+
+FP32_ATOL, FP16_ATOL = 1e-5, 2e-2
+
+
+@pytest.mark.parametrize("group", ["seg", "inter", "inter-prev"])
+@pytest.mark.parametrize("fp16", [False, True])
+def test_parity_on_an_untraced_shape(tiny_checkpoints, tmp_path, group, fp16):
+    ckpt = tiny_checkpoints[group]
+    info = export_checkpoint(ckpt, tmp_path / "m.onnx", fp16=fp16)
+    proto = onnx.load(str(tmp_path / "m.onnx"))
+    onnx.checker.check_model(proto)
+    net = load_network(load_checkpoint(ckpt))
+    x = np.random.default_rng(0).random((3, info.in_channels, 80, 112)).astype(np.float32)  # traced: 1x64x64
+    with torch.no_grad():
+        expected = torch.sigmoid(net(torch.from_numpy(x))).numpy()[:, 0]
+    session = ort.InferenceSession(str(tmp_path / "m.onnx"), providers=["CPUExecutionProvider"])
+    got = session.run(None, {"input": x})[0][:, 0]
+    assert got.shape == expected.shape
+    np.testing.assert_allclose(got, expected, atol=FP16_ATOL if fp16 else FP32_ATOL)
+
+
+def test_metadata_describes_the_model(tiny_checkpoints, tmp_path):
+    export_checkpoint(tiny_checkpoints["inter-prev"], tmp_path / "m.onnx")
+    meta = {p.key: p.value for p in onnx.load(str(tmp_path / "m.onnx")).metadata_props}
+    info = json.loads(meta[METADATA_KEY])
+    assert info["group"] == "inter-prev" and info["kind"] == "interactive" and info["in_channels"] == 4
+    assert info["prev_mask"] and info["click_sigma"] == 2.0 and info["hu_window"] == [-1024.0, 3000.0]
+    assert info["base_width"] == 8 and info["label"] == "fibula" and len(info["training_patients"]) == 1
+    assert info["name"] == "SegInterPrev1" and info["bonebench_version"]
+
+
+def test_cli_and_bad_checkpoints(tiny_checkpoints, tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(app, [str(tiny_checkpoints["seg"]), "-o", str(tmp_path / "seg.onnx"), "--opset", "18"])
+    assert result.exit_code == 0 and "Seg1 (seg" in result.output, result.output
+    assert onnx.load(str(tmp_path / "seg.onnx")).opset_import[0].version == 18
+    (tmp_path / "junk.pt").write_bytes(b"not a checkpoint")
+    result = runner.invoke(app, [str(tmp_path / "junk.pt"), "-o", str(tmp_path / "junk.onnx")])
+    assert result.exit_code == 2 and result.output.startswith("error: ") and "Traceback" not in result.output
+    assert not (tmp_path / "junk.onnx").exists()
+
+
+def test_restoration_checkpoint_is_refused(phantom_dataset, tmp_path):
+    from bonebench.train.config import make_config
+    from bonebench.train.loop import train
+
+    train(make_config("tiny", data=str(phantom_dataset), patients=1, group="restoration", device="cpu",
+                      iterations=2, val_every=2), tmp_path / "r", show_progress=False)
+    with pytest.raises(InputError, match="restoration checkpoint segments nothing"):
+        export_checkpoint(tmp_path / "r" / "best.pt", tmp_path / "r.onnx")
+    assert not (tmp_path / "r.onnx").exists()

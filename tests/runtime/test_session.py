@@ -1,0 +1,76 @@
+import subprocess
+import sys
+
+import numpy as np
+import onnx
+import pytest
+from onnx import TensorProto, helper
+
+from bonebench.errors import InputError
+from bonebench.model_info import METADATA_KEY
+from bonebench.runtime.session import CPU, CUDA, DEFAULT_MODEL, Model, choose_providers
+
+
+def test_provider_choice():
+    assert choose_providers("auto", [CUDA, CPU]) == [CUDA, CPU]
+    assert choose_providers("auto", [CPU]) == [CPU]
+    assert choose_providers("cpu", [CUDA, CPU]) == [CPU]
+    assert choose_providers([CPU], [CUDA, CPU]) == [CPU]
+    with pytest.raises(InputError, match="no CUDA provider"):
+        choose_providers("cuda", [CPU])
+    with pytest.raises(InputError, match="not available here"):
+        choose_providers(["TensorrtExecutionProvider"], [CPU])
+    with pytest.raises(InputError, match="valid devices"):
+        choose_providers("tpu", [CPU])
+
+
+def test_shipped_model_describes_itself():
+    model = Model(device="cpu", threads=1)
+    assert model.path == DEFAULT_MODEL and DEFAULT_MODEL.stat().st_size < 5_000_000
+    assert model.info.interactive and model.info.in_channels == 3 and "fibula" in model.info.label
+    assert model.providers == [CPU]
+    probability = model(np.zeros((2, 3, 32, 48), np.float32))
+    assert probability.shape == (2, 32, 48) and 0 <= probability.min() and probability.max() <= 1
+
+
+def _two_input_model(path, with_metadata=True):
+    graph = helper.make_graph([helper.make_node("Add", ["a", "b"], ["c"])], "g",
+                              [helper.make_tensor_value_info(n, TensorProto.FLOAT, [1, 3, 16, 16]) for n in "ab"],
+                              [helper.make_tensor_value_info("c", TensorProto.FLOAT, [1, 3, 16, 16])])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    if with_metadata:
+        entry = model.metadata_props.add()
+        entry.key, entry.value = METADATA_KEY, Model(device="cpu").info.to_json()
+    onnx.save(model, str(path))
+
+
+def test_wrong_models(tmp_path):
+    (tmp_path / "text.onnx").write_text("hello")
+    with pytest.raises(InputError, match="not an ONNX model"):
+        Model(tmp_path / "text.onnx")
+    with pytest.raises(InputError, match="no such model file"):
+        Model(tmp_path / "missing.onnx")
+    _two_input_model(tmp_path / "two.onnx")
+    with pytest.raises(InputError, match="expected one input"):
+        Model(tmp_path / "two.onnx")
+    _two_input_model(tmp_path / "plain.onnx", with_metadata=False)
+    with pytest.raises(InputError, match="not a bonebench model"):
+        Model(tmp_path / "plain.onnx")
+
+
+def test_runtime_works_with_torch_unimportable(leg_volume, tmp_path):
+    """The workstation path (session, interactive, automatic, preview, CLI) never imports torch."""
+    path, _, _, _, (x, y, z) = leg_volume
+    code = f"""
+import sys
+sys.modules['torch'] = None
+import bonebench.runtime.session, bonebench.runtime.interactive, bonebench.runtime.automatic
+import bonebench.runtime.preview, bonebench.kernels, bonebench.data
+from bonebench.cli.segment_cli import run_segment
+print(run_segment(__import__('pathlib').Path({str(path)!r}), ['{x},{y},{z}'], [], False, None,
+                  __import__('pathlib').Path({str(tmp_path / 'm.nii.gz')!r}), 'cpu', 1, True, None))
+assert 'torch' not in [m for m in sys.modules if sys.modules[m] is not None]
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "voxels" in result.stdout and (tmp_path / "m.nii.gz").is_file()
