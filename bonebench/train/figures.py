@@ -37,7 +37,7 @@ def restoration_figure(checkpoint: Path, data: Path, out: Path, *, samples: int 
     sampler = SliceSampler(images, [np.zeros(v.shape, np.uint8) for v in images],
                            patch_size=config["patch_size"], batch_size=samples, seed=seed)
     distorted, original = distort_batch(sampler.next_batch()[0], np.random.default_rng(seed))
-    restored = predict_slices(model, distorted, torch.device("cpu"))
+    restored = np.clip(predict_slices(model, distorted, torch.device("cpu"), sigmoid=False), 0.0, 1.0)
     fig, axes = plt.subplots(samples, 3, figsize=(7.5, 2.5 * samples), squeeze=False)
     for row in range(samples):
         for col, (title, img) in enumerate([("distorted input", distorted[row, 0]),

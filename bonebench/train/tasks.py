@@ -78,7 +78,7 @@ class RestorationTask:
         return restoration_loss(logits, target)
 
     def validate(self, model: torch.nn.Module, device: torch.device) -> tuple[float, float]:
-        restored = predict_slices(model, self.val_inputs, device)
+        restored = predict_slices(model, self.val_inputs, device, sigmoid=False)
         l1 = float(np.abs(restored - self.val_targets[:, 0]).mean())
         return -l1, l1
 

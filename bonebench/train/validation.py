@@ -16,8 +16,9 @@ def pad_to_multiple(shape_hw: tuple[int, int], multiple: int = 16) -> tuple[int,
 
 @torch.no_grad()
 def predict_slices(model: torch.nn.Module, inputs: np.ndarray, device: torch.device, *,
-                   batch_slices: int = 16) -> np.ndarray:
-    """Foreground probability (N, H, W) for network inputs (N, C, H, W), padded to a multiple of 16."""
+                   batch_slices: int = 16, sigmoid: bool = True) -> np.ndarray:
+    """Foreground probability (N, H, W) for network inputs (N, C, H, W), padded to a multiple of 16
+    (the raw output instead with sigmoid=False: the restoration head)."""
     was_training = model.training
     model.eval()
     n, c, h, w = inputs.shape
@@ -32,7 +33,8 @@ def predict_slices(model: torch.nn.Module, inputs: np.ndarray, device: torch.dev
             x = x.contiguous(memory_format=torch.channels_last)
         with torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"):
             logits = model(x)
-        out[s:s + len(chunk)] = torch.sigmoid(logits.float())[:, 0, :h, :w].cpu().numpy()
+        result = torch.sigmoid(logits.float()) if sigmoid else logits.float()
+        out[s:s + len(chunk)] = result[:, 0, :h, :w].cpu().numpy()
     model.train(was_training)
     return out
 
