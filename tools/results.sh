@@ -15,6 +15,11 @@ bb-train sweep --data ../shared/data/openkbp-mandible --label mandible \
     --groups seg,pretrained,inter,inter-prev --patients 1,2,5 --preset tiny --device cpu --out "$work/mandible-run"
 bb-eval "$work/mandible-run" --paper --noc-every 4 --device cpu
 
-for pair in "legs-run:leg-phantoms" "mandible-run:openkbp-mandible"; do
+bb-train sweep --data ../shared/data/openkbp-mandible --label mandible --groups seg,inter --patients 1,5 \
+    --preset tiny --iterations 1200 --val-every 100 --device cpu --out "$work/mandible-1200"
+bb-eval "$work/mandible-1200" --paper --noc-every 4 --device cpu
+
+mkdir -p docs/results/openkbp-mandible-1200
+for pair in "legs-run:leg-phantoms" "mandible-run:openkbp-mandible" "mandible-1200:openkbp-mandible-1200"; do
     cp "$work/${pair%%:*}"/{results.csv,table.md,curves.png,examples.png,sweep.json,split.json} "docs/results/${pair##*:}/"
 done
