@@ -9,6 +9,7 @@ import typer
 
 from bonebench.cli.common import user_errors
 from bonebench.errors import InputError
+from bonebench.train.sweep import STUDY_SIZES
 
 app = typer.Typer(help="Train segmentation models on few patients.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
@@ -124,7 +125,7 @@ def sweep(data: Path = DATA,
           label: str = typer.Option(..., "--label", help="target label, by name or value"),
           groups: str = typer.Option("seg,pretrained,inter", "--groups",
                                      help="comma list of model groups (bb-train groups lists them)"),
-          patients: str = typer.Option("1,2,3,4,5,10,15,20,25,30,40,50,60,70", "--patients",
+          patients: str = typer.Option(",".join(map(str, STUDY_SIZES)), "--patients",
                                        help="comma list of training-set sizes"),
           preset: str = typer.Option("fast", "--preset", help="paper | fast | tiny"),
           out: Path = typer.Option(..., "--out", help="sweep folder (RUN)"),

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from bonebench.data.intensity import window_hu
-from bonebench.kernels import dice, innermost_point, iou, label_components, next_click
+from bonebench.kernels import click_maps, dice, innermost_point, iou, label_components, next_click
 from bonebench.runtime.automatic import THRESHOLD, predict, segment_volume
 from bonebench.runtime.interactive import InteractiveSession
 from bonebench.runtime.session import Model
-from bonebench.train.clicksim import first_clicks
+from bonebench.train.clicksim import one_click_inputs
 
 NOC_CAP = 20
 NOC_TARGETS = (0.85, 0.90)
@@ -27,20 +27,13 @@ class CaseScores:
     noc90: float = float("nan")
 
 
-def _inputs(model: Model, image: np.ndarray, clicks_maps: np.ndarray, previous: np.ndarray | None) -> np.ndarray:
-    channels = [image[:, None], clicks_maps]
-    if model.info.prev_mask:
-        channels.append(previous[:, None] if previous is not None else np.zeros_like(image)[:, None])
-    return np.concatenate(channels, axis=1)
-
-
 def one_click_per_slice(model: Model, hu: np.ndarray, truth: np.ndarray, batch: int = 8) -> np.ndarray:
     """Prediction with one click at the innermost point of each bone of each slice."""
     out = np.zeros(truth.shape, np.uint8)
+    sigma, prev_mask = model.info.click_sigma, model.info.prev_mask
     for z0 in range(0, hu.shape[0], batch):
-        t = truth[z0:z0 + batch]
-        maps = first_clicks(t).maps(model.info.click_sigma)
-        out[z0:z0 + batch] = predict(model, _inputs(model, window_hu(hu[z0:z0 + batch]), maps, None)) > THRESHOLD
+        inputs = one_click_inputs(hu[z0:z0 + batch], truth[z0:z0 + batch], sigma, prev_mask)
+        out[z0:z0 + batch] = predict(model, inputs) > THRESHOLD
     return out
 
 
@@ -52,16 +45,16 @@ def noc_slice(model: Model, hu_slice: np.ndarray, truth: np.ndarray) -> tuple[in
     clicked = np.zeros(truth.shape, bool)
     fg, bg = [], []
     reached = {t: NOC_CAP for t in NOC_TARGETS}
-    from bonebench.kernels import click_maps
-
     for n in range(1, NOC_CAP + 1):
         click = next_click(prediction, truth, clicked, mode="ritm")
         if click is None:
             break
         (fg if click.positive else bg).append((click.y, click.x))
         clicked[click.y, click.x] = True
-        maps = click_maps(truth.shape, fg, bg, sigma=model.info.click_sigma)[None]
-        probability = predict(model, _inputs(model, image, maps, probability[None]))[0]
+        channels = [image[:, None], click_maps(truth.shape, fg, bg, sigma=model.info.click_sigma)[None]]
+        if model.info.prev_mask:
+            channels.append(probability[None, None])
+        probability = predict(model, np.concatenate(channels, axis=1))[0]
         prediction = probability > THRESHOLD
         score = iou(truth, prediction)
         for target in NOC_TARGETS:

@@ -39,7 +39,7 @@ def _cell(values: list[float], digits: int = 3) -> str:
 
 def table_markdown(rows: list[dict], groups: list[tuple[str, str]], sizes: list[int], *, paper: bool = False) -> str:
     """Patients x groups, mean ± std over test patients; interactive extras in a second table."""
-    def values(key, group, n, column):
+    def values(group, n, column):
         return [r[column] for r in rows if r["group"] == group and r["patients"] == n]
 
     head = ["patients"] + [display for _, display in groups]
@@ -47,7 +47,7 @@ def table_markdown(rows: list[dict], groups: list[tuple[str, str]], sizes: list[
         head += ["Seg (study)", "SegPretrained (study)", "SegInter (study)"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for n in sizes:
-        cells = [str(n)] + [_cell(values("dice", key, n, "dice")) for key, _ in groups]
+        cells = [str(n)] + [_cell(values(key, n, "dice")) for key, _ in groups]
         if paper:
             cells += [f"{v:.3f}" for v in PAPER_TABLE[n]] if n in PAPER_TABLE else ["–"] * 3
         lines.append("| " + " | ".join(cells) + " |")
@@ -59,8 +59,8 @@ def table_markdown(rows: list[dict], groups: list[tuple[str, str]], sizes: list[
                  "|---|---|---|---|---|"]
         for n in sizes:
             for key, display in interactive:
-                extra.append(f"| {n} | {display}{n} | {_cell(values('', key, n, 'dice_propagated'))} | "
-                             f"{_cell(values('', key, n, 'noc85'), 2)} | {_cell(values('', key, n, 'noc90'), 2)} |")
+                extra.append(f"| {n} | {display}{n} | {_cell(values(key, n, 'dice_propagated'))} | "
+                             f"{_cell(values(key, n, 'noc85'), 2)} | {_cell(values(key, n, 'noc90'), 2)} |")
         text += "\nInteractive models beyond the study (RITM clicker, capped at 20 clicks per slice):\n\n" + \
                 "\n".join(extra) + "\n"
     return text

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from bonebench.data.intensity import window_hu
 from bonebench.kernels import click_maps_batch, innermost_points, next_click_batch
 
 FOREGROUND, BACKGROUND, UNUSED = 1, 0, -1
@@ -73,3 +74,14 @@ def corrective_clicks(clicks: ClickSet, predictions: np.ndarray, targets: np.nda
             clicks.add(int(b), int(y), int(x), bool(positive))
             added += 1
     return added
+
+
+def one_click_inputs(hu: np.ndarray, target: np.ndarray, sigma: float, prev_mask: bool) -> np.ndarray:
+    """Network inputs for every slice with one click at the innermost point of each bone in the
+    slice's target (none where it has none): image, foreground map, background map[, empty previous].
+    The study's validation and test protocol, shared by training (torch) and bb-eval (onnxruntime)."""
+    clicks = first_clicks(target.astype(bool))
+    channels = [window_hu(hu)[:, None], clicks.maps(sigma)]
+    if prev_mask:
+        channels.append(np.zeros((hu.shape[0], 1) + hu.shape[1:], np.float32))
+    return np.concatenate(channels, axis=1)

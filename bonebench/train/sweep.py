@@ -60,6 +60,9 @@ class Job:
     def done(self) -> bool:
         return (Path(self.run_dir) / "result.json").is_file()
 
+    def result(self) -> dict:
+        return json.loads((Path(self.run_dir) / "result.json").read_text())
+
 
 def _validate(plan: SweepPlan) -> None:
     for key in plan.groups:
@@ -115,7 +118,7 @@ def run_job(job: Job, split_path: str) -> dict:
         resume = (run_dir / "last.pt").is_file()
         train(TrainConfig.from_dict(job.config), run_dir, resume=resume, split_file=Path(split_path),
               show_progress=False)
-    return json.loads((run_dir / "result.json").read_text())
+    return job.result()
 
 
 def run_local(jobs: list[Job], split_path: str, report=print) -> list[dict]:
@@ -146,7 +149,7 @@ def run_ray(jobs: list[Job], split_path: str, address: str | None = None, report
         for j in batch:
             report(f"{j.name}: {'done already' if j.done else 'sent to ray'}")
         ray.get([remote.remote(j, split_path) for j in batch if not j.done])
-    return [json.loads((Path(j.run_dir) / "result.json").read_text()) for j in jobs]
+    return [j.result() for j in jobs]
 
 
 def run_sweep(plan: SweepPlan, run: Path, *, executor: str = "local", address: str | None = None,

@@ -8,6 +8,7 @@ import torch
 
 from bonebench.data.intensity import window_hu
 from bonebench.kernels.metrics import dice
+from bonebench.train.clicksim import one_click_inputs
 
 
 def pad_to_multiple(shape_hw: tuple[int, int], multiple: int = 16) -> tuple[int, int]:
@@ -48,18 +49,6 @@ def validation_dice(model: torch.nn.Module, cases, device: torch.device) -> floa
     """Mean over patients of the volume Dice of the thresholded prediction."""
     scores = [dice(c.target, predict_volume(model, c.hu, device) > 0.5) for c in cases]
     return float(np.mean(scores))
-
-
-def one_click_inputs(hu: np.ndarray, target: np.ndarray, sigma: float, prev_mask: bool) -> np.ndarray:
-    """Network inputs for every slice with one click at the innermost point of each bone in the
-    slice's target (none where it has none): image, foreground map, background map[, empty previous]."""
-    from bonebench.train.clicksim import first_clicks
-
-    clicks = first_clicks(target.astype(bool))
-    channels = [window_hu(hu)[:, None], clicks.maps(sigma)]
-    if prev_mask:
-        channels.append(np.zeros((hu.shape[0], 1) + hu.shape[1:], np.float32))
-    return np.concatenate(channels, axis=1)
 
 
 def interactive_validation_dice(model: torch.nn.Module, cases, labels: list[int], device: torch.device,

@@ -15,7 +15,8 @@ from bonebench.train.config import TrainConfig, make_config
 from bonebench.train.groups import build_model, get_group
 from bonebench.train.loop import load_restoration_weights, train
 from bonebench.train.tasks import RestorationTask
-from bonebench.train.validation import one_click_inputs, predict_slices
+from bonebench.train.clicksim import one_click_inputs
+from bonebench.train.validation import predict_slices
 
 
 def _config(data, **overrides):
