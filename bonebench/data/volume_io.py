@@ -14,7 +14,12 @@ import SimpleITK as sitk
 
 from bonebench.data.atomic import atomic_path
 from bonebench.data.geometry import VolumeGeometry
+from bonebench.data.itk_log import quiet_itk
 from bonebench.errors import InputError
+
+
+# what ITK's readers say (in the exception or on stderr) when the data ends before the header's size
+TRUNCATION_SIGNS = ("not read completely", "bytes but received", "fread got only", "Unexpected end of file")
 
 
 def _read_dicom_series(folder: Path) -> sitk.Image:
@@ -34,8 +39,11 @@ def read_image(path: str | os.PathLike) -> sitk.Image:
     if not path.exists():
         raise InputError(f"{path}: no such file or folder")
     try:
-        image = _read_dicom_series(path) if path.is_dir() else sitk.ReadImage(str(path))
+        with quiet_itk() as printed:
+            image = _read_dicom_series(path) if path.is_dir() else sitk.ReadImage(str(path))
     except RuntimeError as exc:
+        if any(sign in str(exc) + printed.text for sign in TRUNCATION_SIGNS):
+            raise InputError(f"{path}: file is truncated (ITK read fewer bytes than its header promises)") from None
         first_line = str(exc).strip().splitlines()[-1] if str(exc).strip() else "unreadable"
         raise InputError(f"{path}: cannot read volume ({first_line.strip()[:160]})") from None
     if image.GetDimension() != 3:
@@ -45,19 +53,28 @@ def read_image(path: str | os.PathLike) -> sitk.Image:
     return image
 
 
-def volume_voxels(path: str | os.PathLike) -> int | None:
-    """Number of voxels, read from the file header alone (None for a DICOM folder or a header
-    SimpleITK cannot read without loading), so a volume too large for memory is refused early."""
+def volume_size(path: str | os.PathLike) -> tuple[int, ...] | None:
+    """Size (x, y, z, ...) from the file header alone; None for a DICOM folder or a header SimpleITK
+    cannot read without loading the voxels."""
     path = Path(path)
     if not path.is_file():
         return None
     reader = sitk.ImageFileReader()
     reader.SetFileName(str(path))
     try:
-        reader.ReadImageInformation()
+        with quiet_itk():
+            reader.ReadImageInformation()
     except RuntimeError:
         return None
-    return int(np.prod(reader.GetSize(), dtype=np.float64)) * reader.GetNumberOfComponents()
+    return tuple(int(v) for v in reader.GetSize()) + ((reader.GetNumberOfComponents(),)
+                                                      if reader.GetNumberOfComponents() > 1 else ())
+
+
+def volume_voxels(path: str | os.PathLike) -> int | None:
+    """Number of voxels, read from the file header alone (None for a DICOM folder or a header
+    SimpleITK cannot read without loading), so a volume too large for memory is refused early."""
+    size = volume_size(path)
+    return None if size is None else int(np.prod(size, dtype=np.float64))
 
 
 def read_volume(path: str | os.PathLike, *, check_finite: bool = True) -> tuple[np.ndarray, VolumeGeometry]:
@@ -75,7 +92,7 @@ def write_volume(path: str | os.PathLike, array: np.ndarray, geometry: VolumeGeo
     if array.ndim != 3 or array.shape != geometry.shape_zyx:
         raise InputError(f"array shape {array.shape} does not match geometry (z, y, x) {geometry.shape_zyx}")
     image = geometry.apply_to(sitk.GetImageFromArray(array))
-    with atomic_path(path) as tmp:
+    with atomic_path(path) as tmp, quiet_itk():
         sitk.WriteImage(image, str(tmp), useCompression=True)
 
 

@@ -1,0 +1,170 @@
+"""Checks on the files a user names, run before any heavy work, each failing with one InputError line.
+
+Inputs must exist, be readable and decode completely: SimpleITK reads a NIfTI cut short without a
+word (it fills the missing voxels with zeros), so the whole gzip stream is decompressed (which also
+verifies its checksum) and a NIfTI must hold as many bytes as its header promises. Outputs must go to
+a writable folder, have an extension we can write, and never be one of the inputs (same resolved path
+or same inode: a symlink or hard link to the CT is the CT).
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import struct
+import tempfile
+import zlib
+from pathlib import Path
+from typing import Iterable
+
+from bonebench.data.atomic import file_suffix
+from bonebench.errors import InputError
+
+# The one list of output formats. Masks: what SimpleITK writes a label volume to. DICOM-SEG hook:
+# its writer registers ".dcm" here with register_output_format("mask", ".dcm") (and dispatches in
+# volume_io.write_mask), and every CLI check then accepts it.
+OUTPUT_FORMATS: dict[str, list[str]] = {
+    "mask": [".nii.gz", ".nii", ".nrrd", ".mha", ".mhd"],
+    "preview": [".png"],
+    "model": [".onnx"],
+    "split": [".json"],
+}
+GZIP_MAGIC = b"\x1f\x8b"
+CHUNK = 1 << 22
+
+
+def register_output_format(kind: str, suffix: str) -> None:
+    """Accept `suffix` (e.g. ".dcm") for outputs of `kind` from now on."""
+    if suffix not in OUTPUT_FORMATS.setdefault(kind, []):
+        OUTPUT_FORMATS[kind].append(suffix)
+
+
+# ---------------------------------------------------------------- inputs
+def check_input_path(path: str | os.PathLike, what: str = "file") -> Path:
+    """The path exists and can be read (a folder: listed); returns it as a Path."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: no such {what} or folder" if what == "file" else f"{path}: no such {what}")
+    if path.is_dir():
+        if not os.access(path, os.R_OK | os.X_OK):
+            raise InputError(f"{path}: folder cannot be read (permission denied)")
+        return path
+    if not path.is_file():
+        raise InputError(f"{path}: not a regular file")
+    try:
+        with open(path, "rb") as f:
+            f.read(1)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
+    return path
+
+
+def check_volume_file(path: str | os.PathLike) -> Path:
+    """An input volume exists, is readable and decodes completely (gzip stream, NIfTI voxel count)."""
+    path = check_input_path(path)
+    if path.is_dir():
+        return path
+    if path.stat().st_size == 0:
+        raise InputError(f"{path}: file is empty")
+    with open(path, "rb") as f:
+        compressed = f.read(2) == GZIP_MAGIC
+    head, length = _gzip_head_and_length(path) if compressed else (_read_head(path), path.stat().st_size)
+    expected = nifti_expected_bytes(head)
+    if expected is not None and length < expected:
+        raise InputError(f"{path}: file is truncated (holds {length} bytes of the {expected} its header promises)")
+    return path
+
+
+def _read_head(path: Path, size: int = 544) -> bytes:
+    with open(path, "rb") as f:
+        return f.read(size)
+
+
+def _gzip_head_and_length(path: Path, size: int = 544) -> tuple[bytes, int]:
+    """Decompress the whole gzip stream (checksum included); its first bytes and its length."""
+    head, length = b"", 0
+    try:
+        with gzip.open(path, "rb") as f:
+            while chunk := f.read(CHUNK):
+                if len(head) < size:
+                    head += chunk[: size - len(head)]
+                length += len(chunk)
+    except EOFError:
+        raise InputError(f"{path}: file is truncated (its compressed data ends early)") from None
+    except (gzip.BadGzipFile, zlib.error, OSError) as exc:
+        raise InputError(f"{path}: file is corrupt (gzip: {exc})") from None
+    return head, length
+
+
+def nifti_expected_bytes(head: bytes) -> int | None:
+    """Bytes a single-file NIfTI-1/-2 must hold (voxel offset + voxels x bytes per voxel), from its
+    header; None when `head` is not such a header."""
+    for order in "<>":
+        if len(head) >= 348 and struct.unpack(order + "i", head[:4])[0] == 348 and head[344:347] == b"n+1":
+            dims = struct.unpack(order + "8h", head[40:56])
+            bitpix = struct.unpack(order + "h", head[72:74])[0]
+            offset = int(struct.unpack(order + "f", head[108:112])[0])
+        elif len(head) >= 540 and struct.unpack(order + "i", head[:4])[0] == 540 and head[4:7] == b"n+2":
+            bitpix = struct.unpack(order + "h", head[14:16])[0]
+            dims = struct.unpack(order + "8q", head[16:80])
+            offset = struct.unpack(order + "q", head[168:176])[0]
+        else:
+            continue
+        if not 1 <= dims[0] <= 7 or bitpix <= 0 or any(d < 0 for d in dims[1:dims[0] + 1]):
+            return None  # a broken header: SimpleITK refuses it with its own message
+        voxels = 1
+        for d in dims[1:dims[0] + 1]:
+            voxels *= max(int(d), 1)
+        return offset + voxels * bitpix // 8
+    return None
+
+
+# ---------------------------------------------------------------- outputs
+def same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
+    """True when a and b name the same file: equal resolved paths, or the same inode (hard link)."""
+    if Path(a).resolve() == Path(b).resolve():
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def check_output_path(path: str | os.PathLike, kind: str, inputs: Iterable[str | os.PathLike] = (),
+                      option: str = "-o") -> Path:
+    """An output path we can write: a supported extension for `kind`, not a folder, not an input,
+    in a folder we can create files in. Returns it as a Path."""
+    path = Path(path)
+    suffixes = OUTPUT_FORMATS[kind]
+    if path.is_dir():
+        raise InputError(f"{option} {path}: is a folder; name a file in it, e.g. {path / ('out' + suffixes[0])}")
+    suffix = file_suffix(path)
+    if suffix not in suffixes:
+        raise InputError(f"{option} {path}: cannot write a {kind} as {suffix or 'a file without extension'}; "
+                         f"use {', '.join(suffixes)}")
+    for source in inputs:
+        if source is not None and same_file(path, source):
+            raise InputError(f"{option} {path}: is the input {source}; writing there would destroy it, "
+                             "choose another output")
+    check_writable_folder(path, option)
+    return path
+
+
+def check_writable_folder(path: Path, option: str = "-o") -> None:
+    """The nearest existing folder above `path` accepts new files (checked by creating one: os.access
+    alone says yes to root on a read-only mount)."""
+    existing = path.parent
+    while not existing.exists() and existing != existing.parent:
+        if existing.is_symlink():
+            raise InputError(f"{option} {path}: {existing} is a broken link")
+        existing = existing.parent
+    if not existing.is_dir():
+        raise InputError(f"{option} {path}: cannot write under {existing}, which is a file, not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise InputError(f"{option} {path}: folder {existing} is read-only")
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".bonebench-probe-", dir=existing)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise InputError(f"{option} {path}: cannot write in {existing} ({exc.strerror})") from None
