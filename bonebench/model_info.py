@@ -38,7 +38,7 @@ class ModelInfo:
             d["hu_window"] = tuple(d["hu_window"])
             d["training_patients"] = tuple(d["training_patients"])
             return cls(**d)
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:  # AttributeError: not a JSON object
             raise InputError(f"{source}: bonebench metadata is unreadable ({exc})") from None
 
     @property

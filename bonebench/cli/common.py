@@ -1,4 +1,10 @@
-"""What every CLI shares: bad input becomes one line on stderr and exit code 2."""
+"""What every CLI shares: bad input becomes one line on stderr and exit code 2.
+
+Two sources of bad input: our own checks (InputError, inside `user_errors()`), and click's parsing
+(an unknown option, a value out of its range, a missing option). Click prints those as a usage
+block of several lines (typer: a framed panel); the OneLine command classes print them as the same
+single `error: ...` line instead. Every app passes them as `cls`.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,9 @@ import contextlib
 import sys
 from typing import Iterator
 
+import click
 import typer
+from typer.core import TyperCommand, TyperGroup
 
 from bonebench.errors import InputError
 
@@ -18,8 +26,40 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {one_line(str(exc))}", file=sys.stderr)
         raise typer.Exit(EXIT_BAD_INPUT) from None
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         raise typer.Exit(130) from None
+
+
+def one_line(text: str) -> str:
+    """A message folded onto one line."""
+    return "; ".join(part.strip() for part in text.strip().splitlines() if part.strip())
+
+
+class _OneLineErrors:
+    """Run click's main without its own error printing; usage errors become one line, exit 2."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        try:
+            rv = super().main(args=args, prog_name=prog_name, complete_var=complete_var,
+                              standalone_mode=False, **extra)
+        except click.ClickException as exc:
+            hint = f" (see {exc.ctx.command_path} --help)" if getattr(exc, "ctx", None) is not None else ""
+            print(f"error: {one_line(exc.format_message())}{hint}", file=sys.stderr)
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            print("interrupted", file=sys.stderr)
+            sys.exit(130)
+        if not standalone_mode:
+            return rv
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
+class OneLineCommand(_OneLineErrors, TyperCommand):
+    """A typer command whose parsing errors are one stderr line and exit code 2."""
+
+
+class OneLineGroup(_OneLineErrors, TyperGroup):
+    """A typer group whose parsing errors (in any subcommand) are one stderr line and exit code 2."""

@@ -9,34 +9,16 @@ from typing import List, Optional
 
 import typer
 
-from bonebench.cli.common import user_errors
+from bonebench.cli.args import check_range, click_voxel, parse_click
+from bonebench.cli.common import OneLineCommand, user_errors
 from bonebench.errors import InputError
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 demo_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+MAX_OFFSET = 100_000  # --intensity-offset: far beyond any real storage offset (1024, 32768)
 
 MEMORY_SHARE = 0.5  # refuse volumes whose working set would take more than this share of free memory
 BYTES_PER_VOXEL = 12  # the file's voxels, a float32 copy, the mask and slack
-
-
-def parse_triple(text: str, what: str) -> tuple[float, float, float]:
-    parts = text.split(",")
-    try:
-        values = tuple(float(p) for p in parts)
-    except ValueError:
-        values = ()
-    if len(values) != 3:
-        raise InputError(f"{what} {text!r}: expected three numbers x,y,z")
-    return values
-
-
-def _voxel(text: str, what: str, geometry, in_mm: bool) -> tuple[int, int, int]:
-    values = parse_triple(text, what)
-    if in_mm:
-        return geometry.physical_to_index(values)
-    if any(v != round(v) for v in values):
-        raise InputError(f"{what} {text!r}: voxel indices must be whole numbers (use --click-mm for millimetres)")
-    return tuple(int(v) for v in values)
 
 
 def _available_memory() -> int | None:
@@ -62,40 +44,103 @@ def _check_memory(volume: Path) -> None:
                          f"{available / 2**30:.1f} GiB available)")
 
 
-@app.command()
-def segment(volume: Path = typer.Argument(..., help="CT volume: NIfTI, NRRD, MHA or a DICOM series folder"),
-            click: List[str] = typer.Option([], "--click", help="x,y,z voxel indices of a click on the bone"),
-            bg_click: List[str] = typer.Option([], "--bg-click", help="x,y,z of a background click"),
-            click_mm: bool = typer.Option(False, "--click-mm", help="clicks are physical LPS millimetres"),
-            model_path: Optional[Path] = typer.Option(None, "--model", help="ONNX model (default: the shipped one)"),
-            out: Path = typer.Option(..., "-o", "--out", help="mask to write (same geometry as the input)"),
-            device: str = typer.Option("auto", "--device", help="auto | cuda | cpu"),
-            threads: Optional[int] = typer.Option(None, "--threads", help="CPU threads for onnxruntime"),
-            no_propagate: bool = typer.Option(False, "--no-propagate", help="only the clicked slices"),
-            preview: Optional[Path] = typer.Option(None, "--preview", help="PNG overlay of a few slices")) -> None:
+@app.command(cls=OneLineCommand)
+def segment(volume: Path = typer.Argument(..., metavar="VOLUME", show_default=False,
+                                          help="CT volume in HU: a NIfTI, NRRD or MHA file, or a DICOM series folder"),
+            click: List[str] = typer.Option([], "--click", metavar="X,Y,Z", show_default=False,
+                                            help="a point on the bone: voxel indices x,y,z (repeat for more clicks)"),
+            bg_click: List[str] = typer.Option([], "--bg-click", metavar="X,Y,Z", show_default=False,
+                                               help="a point that is not the bone: x,y,z (repeatable)"),
+            click_mm: bool = typer.Option(False, "--click-mm", show_default="off",
+                                          help="read the clicks as LPS millimetres instead of voxel indices"),
+            model_path: Optional[Path] = typer.Option(None, "--model", metavar="FILE", show_default="the shipped model",
+                                                      help="ONNX model made by bb-export"),
+            out: Path = typer.Option(..., "-o", "--out", metavar="FILE", show_default=False,
+                                     help="mask to write: .nii.gz, .nii, .nrrd or .mha (same geometry as the input)"),
+            device: str = typer.Option("auto", "--device", metavar="auto|cuda|cpu",
+                                       help="where to run the model (auto: the GPU if there is one)"),
+            threads: Optional[int] = typer.Option(None, "--threads", min=1, metavar="N",
+                                                  show_default="onnxruntime's choice", help="CPU threads"),
+            no_propagate: bool = typer.Option(False, "--no-propagate", show_default="off",
+                                              help="segment only the clicked slices, not the whole bone"),
+            preview: Optional[Path] = typer.Option(None, "--preview", metavar="FILE.png", show_default="none",
+                                                   help="PNG picture of a few slices with the mask in red"),
+            intensity_offset: Optional[float] = typer.Option(
+                None, "--intensity-offset", metavar="N", show_default="none (the volume must be in HU)",
+                help="add N to every stored value to get HU, e.g. -1024 for HU stored as HU + 1024")) -> None:
     """Segment the clicked bone (interactive model) or the target bone (automatic model)."""
     with user_errors():
+        check_segment_request(volume, click, bg_click, click_mm, model_path, out, preview, intensity_offset)
         summary = run_segment(volume, click, bg_click, click_mm, model_path, out, device, threads,
-                              not no_propagate, preview)
+                              not no_propagate, preview, intensity_offset)
         typer.echo(summary)
 
 
-def run_segment(volume: Path, clicks: list[str], bg_clicks: list[str], click_mm: bool, model_path: Path | None,
-                out: Path, device: str, threads: int | None, propagate: bool, preview: Path | None) -> str:
+def check_segment_request(volume: Path, clicks: list[str], bg_clicks: list[str], click_mm: bool,
+                          model_path: Path | None, out: Path, preview: Path | None,
+                          intensity_offset: float | None) -> None:
+    """Everything that can be checked before reading the volume: outputs, click syntax, the input
+    file decoding completely, the volume's size."""
+    from bonebench.data.checks import check_output_path, check_volume_file, same_file
+    from bonebench.data.volume_io import volume_size
+    from bonebench.runtime.session import check_fits
+
+    inputs = [volume] + ([model_path] if model_path is not None else [])
+    check_output_path(out, "mask", inputs, "-o")
+    if preview is not None:
+        check_output_path(preview, "preview", inputs, "--preview")
+        if same_file(preview, out):
+            raise InputError(f"--preview {preview}: is the mask's own path")
+    for text in clicks:
+        parse_click(text, "--click", click_mm)
+    for text in bg_clicks:
+        parse_click(text, "--bg-click", click_mm)
+    check_range(intensity_offset, "--intensity-offset", -MAX_OFFSET, MAX_OFFSET)
+    check_volume_file(volume)
+    size = volume_size(volume)
+    if size is not None and len(size) == 3:
+        check_fits(size[::-1], volume)
+    _check_memory(volume)
+
+
+def read_ct(volume: Path, intensity_offset: float | None):
+    """The volume in HU (float32) and its geometry; refuses a volume that does not look like CT in HU."""
     import numpy as np
 
-    from bonebench.data.volume_io import read_volume, write_mask
+    from bonebench.data.intensity import hu_problem
+    from bonebench.data.volume_io import read_volume
+    from bonebench.runtime.session import check_fits
+
+    hu, geometry = read_volume(volume)
+    check_fits(hu.shape, volume)
+    hu = hu.astype(np.float32, copy=False)
+    if intensity_offset:
+        hu = hu + np.float32(intensity_offset)
+    problem = hu_problem(hu, confirmed=intensity_offset is not None)
+    if problem is not None:
+        shifted = f" after --intensity-offset {intensity_offset:g}" if intensity_offset is not None else ""
+        raise InputError(f"{volume}: does not look like CT in Hounsfield units{shifted}: {problem}. If the stored "
+                         "values are HU plus a constant, pass --intensity-offset N (added to every value, e.g. "
+                         "-1024); refusing rather than giving a wrong mask")
+    return hu, geometry
+
+
+def run_segment(volume: Path, clicks: list[str], bg_clicks: list[str], click_mm: bool, model_path: Path | None,
+                out: Path, device: str, threads: int | None, propagate: bool, preview: Path | None,
+                intensity_offset: float | None = None) -> str:
+    import numpy as np
+
+    from bonebench.data.atomic import atomic_paths
+    from bonebench.data.volume_io import write_mask
     from bonebench.runtime.automatic import segment_volume
     from bonebench.runtime.interactive import InteractiveSession
     from bonebench.runtime.session import Model
 
     t0 = time.perf_counter()
     model = Model(model_path, device=device, threads=threads)
-    _check_memory(volume)
-    hu, geometry = read_volume(volume)
-    hu = hu.astype(np.float32, copy=False)
-    points = [(_voxel(c, "--click", geometry, click_mm), True) for c in clicks]
-    points += [(_voxel(c, "--bg-click", geometry, click_mm), False) for c in bg_clicks]
+    hu, geometry = read_ct(volume, intensity_offset)
+    points = [(click_voxel(c, "--click", geometry, click_mm), True) for c in clicks]
+    points += [(click_voxel(c, "--bg-click", geometry, click_mm), False) for c in bg_clicks]
     t_load = time.perf_counter() - t0
     t1 = time.perf_counter()
     if model.info.interactive:
@@ -115,11 +160,12 @@ def run_segment(volume: Path, clicks: list[str], bg_clicks: list[str], click_mm:
         focus = int(np.argmax(mask.sum(axis=(1, 2))))
     t_infer = time.perf_counter() - t1
     t2 = time.perf_counter()
-    write_mask(out, mask, geometry)
-    if preview is not None:
-        from bonebench.runtime.preview import write_preview
+    with atomic_paths(out, preview) as (mask_tmp, preview_tmp):  # both files or neither
+        write_mask(mask_tmp, mask, geometry)
+        if preview is not None:
+            from bonebench.runtime.preview import write_preview
 
-        write_preview(preview, hu, mask, focus)
+            write_preview(preview_tmp, hu, mask, focus)
     t_save = time.perf_counter() - t2
     voxels = int(mask.sum())
     slices = int(mask.any(axis=(1, 2)).sum())
@@ -128,11 +174,14 @@ def run_segment(volume: Path, clicks: list[str], bg_clicks: list[str], click_mm:
             f"load {t_load:.2f} s, inference {t_infer:.2f} s, save {t_save:.2f} s")
 
 
-@demo_app.command()
-def demo(out: Path = typer.Option(Path("demo"), "--out", help="folder for the phantom, mask and preview"),
-         seed: int = typer.Option(3, "--seed", help="phantom seed"),
-         model_path: Optional[Path] = typer.Option(None, "--model", help="ONNX model (default: the shipped one)"),
-         device: str = typer.Option("auto", "--device")) -> None:
+@demo_app.command(cls=OneLineCommand)
+def demo(out: Path = typer.Option(Path("demo"), "--out", metavar="FOLDER",
+                                  help="folder for the phantom, mask and preview"),
+         seed: int = typer.Option(3, "--seed", metavar="N", help="phantom seed: the same seed, the same leg"),
+         model_path: Optional[Path] = typer.Option(None, "--model", metavar="FILE", show_default="the shipped model",
+                                                   help="ONNX model made by bb-export"),
+         device: str = typer.Option("auto", "--device", metavar="auto|cuda|cpu",
+                                    help="where to run the model (auto: the GPU if there is one)")) -> None:
     """Make a leg phantom, click once on the right fibula, propagate, and score against the truth."""
     with user_errors():
         import numpy as np
@@ -141,8 +190,13 @@ def demo(out: Path = typer.Option(Path("demo"), "--out", help="folder for the ph
         from bonebench.data.volume_io import write_volume
         from bonebench.kernels import dice, innermost_point
 
-        hu, labels, geometry = make_phantom(seed, PhantomShape(size_xy=256, slices=60))
+        from bonebench.data.checks import check_output_path
+
         volume = out / "phantom.nii.gz"
+        for path in (volume, out / "fibula_mask.nii.gz"):
+            check_output_path(path, "mask", (), "--out")
+        check_output_path(out / "preview.png", "preview", (), "--out")
+        hu, labels, geometry = make_phantom(seed, PhantomShape(size_xy=256, slices=60))
         write_volume(volume, hu, geometry)
         truth = labels == FIBULA
         truth[:, :, hu.shape[2] // 2:] = False  # the right leg's fibula: the image's left half (LPS)

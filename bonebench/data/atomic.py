@@ -1,4 +1,9 @@
-"""Atomic file output: write beside the target, then rename, so a failure never leaves half a file."""
+"""Atomic file output: write beside the target, then rename, so a failure never leaves half a file.
+
+`atomic_paths` does the same for several files that belong together (a mask and its preview): all
+are written to temporaries and renamed only when every write succeeded; on a failure none is left,
+nor any folder made for them.
+"""
 
 from __future__ import annotations
 
@@ -19,22 +24,61 @@ def file_suffix(path: Path) -> str:
     return path.suffix
 
 
+def temporary_for(target: Path) -> Path:
+    """A hidden name beside `target`, with its suffix (writers pick the format from it)."""
+    suffix = file_suffix(target)
+    stem = target.name[: len(target.name) - len(suffix)] if suffix else target.name
+    return target.with_name(f".{stem}.tmp-{os.getpid()}{suffix}")
+
+
+def _make_parents(target: Path) -> list[Path]:
+    """Create the missing folders above `target`; returns those created, deepest first."""
+    missing = []
+    folder = target.parent
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return missing
+
+
+@contextlib.contextmanager
+def atomic_paths(*targets: str | os.PathLike | None) -> Iterator[list[Path | None]]:
+    """Yield a temporary path per target (None stays None); when the block succeeds rename them all
+    over their targets. If the block or a rename fails, the targets renamed so far are removed and so
+    are the folders made for them: nothing is left."""
+    paths = [Path(t) if t is not None else None for t in targets]
+    created = [d for p in paths if p is not None for d in _make_parents(p)]
+    temporaries = [temporary_for(p) if p is not None else None for p in paths]
+    renamed: list[Path] = []
+    try:
+        yield temporaries
+        for tmp, target in zip(temporaries, paths):
+            if target is not None:
+                os.replace(tmp, target)
+                renamed.append(target)
+    except BaseException:
+        for target in renamed:
+            with contextlib.suppress(OSError):
+                target.unlink()
+        for folder in created:
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
+    finally:
+        for tmp in temporaries:
+            if tmp is not None:
+                with contextlib.suppress(FileNotFoundError):
+                    tmp.unlink()
+
+
 @contextlib.contextmanager
 def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
     """Yield a temporary path with the target's suffix; on success rename it over the target."""
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    suffix = file_suffix(target)
-    stem = target.name[: len(target.name) - len(suffix)] if suffix else target.name
-    tmp = target.with_name(f".{stem}.tmp-{os.getpid()}{suffix}")
-    try:
+    with atomic_paths(target) as (tmp,):
         yield tmp
-        os.replace(tmp, target)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
 
 
 def write_text_atomic(target: str | os.PathLike, text: str) -> None:
-    with atomic_path(target) as tmp:
+    with atomic_paths(target) as (tmp,):
         tmp.write_text(text, encoding="utf-8")

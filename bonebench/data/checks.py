@@ -20,11 +20,13 @@ from typing import Iterable
 from bonebench.data.atomic import file_suffix
 from bonebench.errors import InputError
 
-# The one list of output formats. Masks: what SimpleITK writes a label volume to. DICOM-SEG hook:
-# its writer registers ".dcm" here with register_output_format("mask", ".dcm") (and dispatches in
-# volume_io.write_mask), and every CLI check then accepts it.
+# The one list of output formats. Masks: single-file formats SimpleITK writes a label volume to (not
+# .mhd: its voxels go to a second file, which a rename cannot commit together with the header; .mha is
+# the same MetaImage format in one file). DICOM-SEG hook: its writer registers ".dcm" here with
+# register_output_format("mask", ".dcm") (and dispatches in volume_io.write_mask); every CLI then
+# accepts it.
 OUTPUT_FORMATS: dict[str, list[str]] = {
-    "mask": [".nii.gz", ".nii", ".nrrd", ".mha", ".mhd"],
+    "mask": [".nii.gz", ".nii", ".nrrd", ".mha"],
     "preview": [".png"],
     "model": [".onnx"],
     "split": [".json"],
@@ -40,11 +42,11 @@ def register_output_format(kind: str, suffix: str) -> None:
 
 
 # ---------------------------------------------------------------- inputs
-def check_input_path(path: str | os.PathLike, what: str = "file") -> Path:
+def check_input_path(path: str | os.PathLike) -> Path:
     """The path exists and can be read (a folder: listed); returns it as a Path."""
     path = Path(path)
     if not path.exists():
-        raise InputError(f"{path}: no such {what} or folder" if what == "file" else f"{path}: no such {what}")
+        raise InputError(f"{path}: no such file or folder")
     if path.is_dir():
         if not os.access(path, os.R_OK | os.X_OK):
             raise InputError(f"{path}: folder cannot be read (permission denied)")
@@ -71,7 +73,7 @@ def check_volume_file(path: str | os.PathLike) -> Path:
     head, length = _gzip_head_and_length(path) if compressed else (_read_head(path), path.stat().st_size)
     expected = nifti_expected_bytes(head)
     if expected is not None and length < expected:
-        raise InputError(f"{path}: file is truncated (holds {length} bytes of the {expected} its header promises)")
+        raise InputError(f"{path}: cannot read volume: file is truncated (holds {length} bytes of the {expected} its header promises)")
     return path
 
 
@@ -90,9 +92,9 @@ def _gzip_head_and_length(path: Path, size: int = 544) -> tuple[bytes, int]:
                     head += chunk[: size - len(head)]
                 length += len(chunk)
     except EOFError:
-        raise InputError(f"{path}: file is truncated (its compressed data ends early)") from None
+        raise InputError(f"{path}: cannot read volume: file is truncated (its compressed data ends early)") from None
     except (gzip.BadGzipFile, zlib.error, OSError) as exc:
-        raise InputError(f"{path}: file is corrupt (gzip: {exc})") from None
+        raise InputError(f"{path}: cannot read volume: file is corrupt (gzip: {exc})") from None
     return head, length
 
 

@@ -44,12 +44,17 @@ class VolumeGeometry:
         sx, sy, sz = self.spacing
         return sx * sy * sz / 1000.0
 
-    def physical_to_index(self, point: tuple[float, float, float]) -> tuple[int, int, int]:
-        """Nearest voxel index (i, j, k) = (x, y, z) of a physical LPS point in millimetres."""
+    def physical_to_continuous_index(self, point: tuple[float, float, float]) -> tuple[float, float, float]:
+        """Continuous voxel index (i, j, k) = (x, y, z) of a physical LPS point in millimetres."""
         direction = np.asarray(self.direction, dtype=np.float64).reshape(3, 3)
         offset = np.asarray(point, dtype=np.float64) - np.asarray(self.origin)
-        continuous = np.linalg.solve(direction, offset) / np.asarray(self.spacing)
-        return tuple(int(v) for v in np.rint(continuous))
+        with np.errstate(all="ignore"):
+            continuous = np.linalg.solve(direction, offset) / np.asarray(self.spacing)
+        return tuple(float(v) for v in continuous)
+
+    def physical_to_index(self, point: tuple[float, float, float]) -> tuple[int, int, int]:
+        """Nearest voxel index (i, j, k) = (x, y, z) of a physical LPS point in millimetres."""
+        return tuple(int(v) for v in np.rint(self.physical_to_continuous_index(point)))
 
     def to_dict(self) -> dict:
         return asdict(self)

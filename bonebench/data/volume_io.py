@@ -43,7 +43,7 @@ def read_image(path: str | os.PathLike) -> sitk.Image:
             image = _read_dicom_series(path) if path.is_dir() else sitk.ReadImage(str(path))
     except RuntimeError as exc:
         if any(sign in str(exc) + printed.text for sign in TRUNCATION_SIGNS):
-            raise InputError(f"{path}: file is truncated (ITK read fewer bytes than its header promises)") from None
+            raise InputError(f"{path}: cannot read volume: file is truncated (ITK read fewer bytes than its header promises)") from None
         first_line = str(exc).strip().splitlines()[-1] if str(exc).strip() else "unreadable"
         raise InputError(f"{path}: cannot read volume ({first_line.strip()[:160]})") from None
     if image.GetDimension() != 3:
@@ -53,10 +53,9 @@ def read_image(path: str | os.PathLike) -> sitk.Image:
     return image
 
 
-def volume_size(path: str | os.PathLike) -> tuple[int, ...] | None:
-    """Size (x, y, z, ...) from the file header alone; None for a DICOM folder or a header SimpleITK
-    cannot read without loading the voxels."""
-    path = Path(path)
+def _header(path: Path) -> tuple[tuple[int, ...], int] | None:
+    """(size (x, y, z, ...), values per voxel) from the file header alone; None for a DICOM folder or a
+    header SimpleITK cannot read without loading the voxels."""
     if not path.is_file():
         return None
     reader = sitk.ImageFileReader()
@@ -66,15 +65,20 @@ def volume_size(path: str | os.PathLike) -> tuple[int, ...] | None:
             reader.ReadImageInformation()
     except RuntimeError:
         return None
-    return tuple(int(v) for v in reader.GetSize()) + ((reader.GetNumberOfComponents(),)
-                                                      if reader.GetNumberOfComponents() > 1 else ())
+    return tuple(int(v) for v in reader.GetSize()), int(reader.GetNumberOfComponents())
+
+
+def volume_size(path: str | os.PathLike) -> tuple[int, ...] | None:
+    """Size (x, y, z, ...) from the file header alone (None where that cannot be read early)."""
+    header = _header(Path(path))
+    return None if header is None else header[0]
 
 
 def volume_voxels(path: str | os.PathLike) -> int | None:
     """Number of voxels, read from the file header alone (None for a DICOM folder or a header
     SimpleITK cannot read without loading), so a volume too large for memory is refused early."""
-    size = volume_size(path)
-    return None if size is None else int(np.prod(size, dtype=np.float64))
+    header = _header(Path(path))
+    return None if header is None else int(np.prod(header[0], dtype=np.float64)) * header[1]
 
 
 def read_volume(path: str | os.PathLike, *, check_finite: bool = True) -> tuple[np.ndarray, VolumeGeometry]:

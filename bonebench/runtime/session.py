@@ -7,6 +7,8 @@ input and output go through IO binding, so repeated calls reuse device buffers.
 from __future__ import annotations
 
 import os
+import typing
+from dataclasses import fields
 from pathlib import Path
 from typing import Sequence
 
@@ -17,6 +19,9 @@ from bonebench.model_info import METADATA_KEY, ModelInfo
 
 CUDA, CPU = "CUDAExecutionProvider", "CPUExecutionProvider"
 DEFAULT_MODEL = Path(__file__).with_name("models") / "default.onnx"
+# The U-Net pools 4 times: a 32-voxel slice side is 2 voxels at the bottom. Below that a slice holds
+# too little of a bone and its surroundings for the network to see anything.
+MIN_SLICE_SIDE = 32
 
 
 def _onnxruntime():
@@ -47,6 +52,66 @@ def choose_providers(device: str | Sequence[str], available: Sequence[str]) -> l
     raise InputError(f"unknown device {device!r}; valid devices: auto, cuda, cpu")
 
 
+def _type_ok(value, expected) -> bool:
+    """isinstance for ModelInfo's annotations: str, int, float, bool, tuple[float, float], tuple[str, ...]."""
+    if expected is bool:
+        return isinstance(value, bool)
+    if expected is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if expected is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and np.isfinite(value)
+    if typing.get_origin(expected) is tuple:
+        args = typing.get_args(expected)
+        if not isinstance(value, tuple):
+            return False
+        if len(args) == 2 and args[1] is Ellipsis:
+            return all(_type_ok(v, args[0]) for v in value)
+        return len(value) == len(args) and all(_type_ok(v, a) for v, a in zip(value, args))
+    return isinstance(value, expected)
+
+
+def check_info_types(info: ModelInfo, path: Path) -> None:
+    """Every metadata field has the type ModelInfo declares (the dataclass is the one schema), and the
+    values the runtime computes with are sane; else one clear refusal instead of a crash later."""
+    hints = typing.get_type_hints(ModelInfo)
+    for f in fields(ModelInfo):
+        value = getattr(info, f.name)
+        if not _type_ok(value, hints[f.name]):
+            raise InputError(f"{path}: bonebench metadata field '{f.name}' has the wrong type "
+                             f"({type(value).__name__} {value!r:.40}); re-export the model with bb-export")
+    if info.kind not in ("interactive", "segmentation") or info.in_channels < 1 or info.click_sigma <= 0:
+        raise InputError(f"{path}: bonebench metadata is inconsistent (kind {info.kind!r}, "
+                         f"in_channels {info.in_channels}, click_sigma {info.click_sigma})")
+
+
+def _is_dynamic(dim) -> bool:
+    return not isinstance(dim, int)
+
+
+def check_graph(session, info: ModelInfo, path: Path) -> None:
+    """One input (N, C, H, W) with C = the metadata's channels and H, W dynamic; one output (N, 1, H, W)."""
+    inputs, outputs = session.get_inputs(), session.get_outputs()
+    expected = f"one input of shape (N, {info.in_channels}, H, W)"
+    if len(inputs) != 1 or len(inputs[0].shape) != 4 or inputs[0].shape[1] != info.in_channels:
+        shapes = ", ".join(str(i.shape) for i in inputs) or "none"
+        raise InputError(f"{path}: expected {expected}, got {shapes}")
+    height, width = inputs[0].shape[2:]
+    if not (_is_dynamic(height) and _is_dynamic(width)):
+        raise InputError(f"{path}: the model's input has a fixed size {height}x{width}; bonebench needs dynamic "
+                         "height and width (export with bb-export, which writes them)")
+    if len(outputs) != 1 or len(outputs[0].shape) != 4 or outputs[0].shape[1] not in (1, "1"):
+        shapes = ", ".join(str(o.shape) for o in outputs) or "none"
+        raise InputError(f"{path}: expected one output of shape (N, 1, H, W), got {shapes}")
+
+
+def check_fits(shape_zyx: Sequence[int], source: str | os.PathLike) -> None:
+    """A volume's slices are large enough for the model (MIN_SLICE_SIDE voxels on each side)."""
+    z, y, x = shape_zyx[:3]
+    if min(y, x) < MIN_SLICE_SIDE:
+        raise InputError(f"{source}: volume of {x}x{y}x{z} voxels is too small for the model "
+                         f"(it needs slices of at least {MIN_SLICE_SIDE}x{MIN_SLICE_SIDE} voxels)")
+
+
 class Model:
     """An onnxruntime session for one bonebench model, with its ModelInfo."""
 
@@ -69,11 +134,9 @@ class Model:
         if METADATA_KEY not in meta:
             raise InputError(f"{self.path}: not a bonebench model (no '{METADATA_KEY}' metadata; export it with bb-export)")
         self.info = ModelInfo.from_json(meta[METADATA_KEY], str(self.path))
-        inputs = self.session.get_inputs()
-        if len(inputs) != 1 or len(inputs[0].shape) != 4 or inputs[0].shape[1] != self.info.in_channels:
-            shapes = ", ".join(str(i.shape) for i in inputs)
-            raise InputError(f"{self.path}: expected one input of shape (N, {self.info.in_channels}, H, W), got {shapes}")
-        self.input_name = inputs[0].name
+        check_info_types(self.info, self.path)
+        check_graph(self.session, self.info, self.path)
+        self.input_name = self.session.get_inputs()[0].name
         self.output_name = self.session.get_outputs()[0].name
         self.providers = self.session.get_providers()
         self.on_cuda = self.providers[0] == CUDA
