@@ -14,11 +14,13 @@ from typing import Iterator
 
 import click
 import typer
-from typer.core import TyperCommand, TyperGroup
+from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from bonebench.errors import InputError
 
 EXIT_BAD_INPUT = 2
+# every app: typer.Typer(**APP) -- plain click help (no rich panels with <bool> and <path> labels)
+APP = dict(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
 
 
 @contextlib.contextmanager
@@ -38,8 +40,25 @@ def one_line(text: str) -> str:
     return "; ".join(part.strip() for part in text.strip().splitlines() if part.strip())
 
 
+def _plain_argument(param: TyperArgument) -> None:
+    """Show an argument as its metavar (VOLUME), without typer's <type> label and {braces}."""
+    def usage_name() -> str:
+        name = param.display_name_raw + ("..." if param.nargs != 1 else "")
+        return name if param.required else f"[{name}]"
+
+    param.display_type_rich = lambda ctx: None
+    param._usage_display_name = usage_name
+
+
 class _OneLineErrors:
-    """Run click's main without its own error printing; usage errors become one line, exit 2."""
+    """Run click's main without its own error printing; usage errors become one line, exit 2. Help
+    shows arguments by their metavar alone."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            if isinstance(param, TyperArgument):
+                _plain_argument(param)
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         try:

@@ -6,32 +6,46 @@ from pathlib import Path
 
 import typer
 
-from bonebench.cli.common import user_errors
+from bonebench.cli.common import APP, OneLineCommand, OneLineGroup, user_errors
 
-app = typer.Typer(help="Datasets: leg phantoms and patient splits.", no_args_is_help=True,
-                  pretty_exceptions_enable=False)
+app = typer.Typer(help="Datasets: leg phantoms and patient splits.", no_args_is_help=True, cls=OneLineGroup,
+                  **APP)
+DATASET = typer.Argument(..., metavar="FOLDER", show_default=False,
+                         help="dataset folder (nnU-Net raw layout: dataset.json, imagesTr, labelsTr)")
 
 
-@app.command()
-def phantoms(out: Path = typer.Argument(..., help="dataset folder to write (nnU-Net raw layout)"),
-             cases: int = typer.Option(10, "--cases", min=1, help="number of patients"),
-             seed: int = typer.Option(0, "--seed", help="dataset seed; same seed, same volumes"),
-             size: int = typer.Option(256, "--size", min=32, help="in-plane voxels (square)"),
-             slices: int = typer.Option(100, "--slices", min=2, help="axial slices")) -> None:
+@app.command(cls=OneLineCommand)
+def phantoms(out: Path = typer.Argument(..., metavar="FOLDER", show_default=False,
+                                        help="dataset folder to write (nnU-Net raw layout)"),
+             cases: int = typer.Option(10, "--cases", min=1, metavar="N", help="number of patients"),
+             seed: int = typer.Option(0, "--seed", metavar="N", help="dataset seed; same seed, same volumes"),
+             size: int = typer.Option(256, "--size", min=32, max=2048, metavar="N",
+                                      help="in-plane voxels (square)"),
+             slices: int = typer.Option(100, "--slices", min=2, max=2048, metavar="N", help="axial slices")) -> None:
     """Write procedural lower-leg CT phantoms (labels: 1 fibula, 2 tibia)."""
     with user_errors():
+        from bonebench.data.checks import check_writable_folder
         from bonebench.data.phantoms import PhantomShape, write_phantom_dataset
+        from bonebench.errors import InputError
+
+        if out.exists() and not out.is_dir():
+            raise InputError(f"{out}: is a file; the dataset must go to a folder")
+        check_writable_folder(out / "dataset.json", "FOLDER")
 
         ids = write_phantom_dataset(out, cases, seed, PhantomShape(size_xy=size, slices=slices))
         typer.echo(f"wrote {len(ids)} phantom cases to {out}")
 
 
-@app.command()
-def split(data: Path = typer.Argument(..., help="dataset folder"),
-          out: Path = typer.Option(..., "-o", "--out", help="split JSON to write"),
-          seed: int = typer.Option(0, "--seed")) -> None:
+@app.command(cls=OneLineCommand)
+def split(data: Path = DATASET,
+          out: Path = typer.Option(..., "-o", "--out", metavar="FILE.json", show_default=False,
+                                   help="split JSON to write"),
+          seed: int = typer.Option(0, "--seed", metavar="N", help="split seed; same seed, same split")) -> None:
     """Make the deterministic patient split (train order / val / test) and save it as JSON."""
     with user_errors():
+        from bonebench.data.checks import check_output_path
+
+        check_output_path(out, "split", [data], "-o")
         from bonebench.data.dataset import Dataset
         from bonebench.data.splits import make_split
 
@@ -40,8 +54,8 @@ def split(data: Path = typer.Argument(..., help="dataset folder"),
         typer.echo(f"train {len(s.train)} / val {len(s.val)} / test {len(s.test)} -> {out}")
 
 
-@app.command()
-def info(data: Path = typer.Argument(..., help="dataset folder")) -> None:
+@app.command(cls=OneLineCommand)
+def info(data: Path = DATASET) -> None:
     """List a dataset's cases and labels."""
     with user_errors():
         from bonebench.data.dataset import Dataset

@@ -6,20 +6,27 @@ from pathlib import Path
 
 import typer
 
-from bonebench.cli.common import user_errors
+from bonebench.cli.common import APP, OneLineCommand, user_errors
 
-app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+app = typer.Typer(**APP)
 
 
-@app.command()
-def export(checkpoint: Path = typer.Argument(..., help="best.pt of a training run"),
-           out: Path = typer.Option(..., "-o", "--out", help="ONNX file to write"),
-           fp16: bool = typer.Option(False, "--fp16", help="fp16 inside (for GPUs); fp32 in and out"),
-           opset: int = typer.Option(17, "--opset", min=13, help="ONNX opset")) -> None:
+@app.command(cls=OneLineCommand)
+def export(checkpoint: Path = typer.Argument(..., metavar="CHECKPOINT", show_default=False,
+                                             help="best.pt of a training run"),
+           out: Path = typer.Option(..., "-o", "--out", metavar="FILE.onnx", show_default=False,
+                                    help="ONNX file to write"),
+           fp16: bool = typer.Option(False, "--fp16", show_default="off",
+                                     help="fp16 inside (for GPUs); fp32 in and out"),
+           opset: int = typer.Option(17, "--opset", metavar="N", help="ONNX opset version (13 or newer)")) -> None:
     """Export a checkpoint to ONNX (dynamic batch, height and width; metadata inside)."""
     with user_errors():
-        from bonebench.export.onnx_export import export_checkpoint
+        from bonebench.data.checks import check_input_path, check_output_path
+        from bonebench.export.onnx_export import check_opset, export_checkpoint
 
+        check_opset(opset)
+        check_input_path(checkpoint)
+        check_output_path(out, "model", [checkpoint], "-o")
         info = export_checkpoint(checkpoint, out, fp16=fp16, opset=opset)
         size = out.stat().st_size / 1e6
         typer.echo(f"{info.name} ({info.group}, {info.in_channels} input channels, label {info.label}) "

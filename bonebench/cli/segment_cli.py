@@ -10,11 +10,11 @@ from typing import List, Optional
 import typer
 
 from bonebench.cli.args import check_range, click_voxel, parse_click
-from bonebench.cli.common import OneLineCommand, user_errors
+from bonebench.cli.common import APP, OneLineCommand, user_errors
 from bonebench.errors import InputError
 
-app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
-demo_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+app = typer.Typer(**APP)
+demo_app = typer.Typer(**APP)
 MAX_OFFSET = 100_000  # --intensity-offset: far beyond any real storage offset (1024, 32768)
 
 MEMORY_SHARE = 0.5  # refuse volumes whose working set would take more than this share of free memory
@@ -66,8 +66,9 @@ def segment(volume: Path = typer.Argument(..., metavar="VOLUME", show_default=Fa
             preview: Optional[Path] = typer.Option(None, "--preview", metavar="FILE.png", show_default="none",
                                                    help="PNG picture of a few slices with the mask in red"),
             intensity_offset: Optional[float] = typer.Option(
-                None, "--intensity-offset", metavar="N", show_default="none (the volume must be in HU)",
-                help="add N to every stored value to get HU, e.g. -1024 for HU stored as HU + 1024")) -> None:
+                None, "--intensity-offset", metavar="N", show_default="none",
+                help="add N to every stored value to get HU, e.g. -1024 for HU stored as HU + 1024 "
+                     "(without it the volume must already be in HU)")) -> None:
     """Segment the clicked bone (interactive model) or the target bone (automatic model)."""
     with user_errors():
         check_segment_request(volume, click, bg_click, click_mm, model_path, out, preview, intensity_offset)

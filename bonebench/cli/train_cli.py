@@ -7,29 +7,76 @@ from typing import Optional
 
 import typer
 
-from bonebench.cli.common import user_errors
+from bonebench.cli.args import check_positive, parse_whole_numbers
+from bonebench.cli.common import APP, OneLineCommand, OneLineGroup, user_errors
 from bonebench.errors import InputError
 from bonebench.train.sweep import STUDY_SIZES
 
-app = typer.Typer(help="Train segmentation models on few patients.", no_args_is_help=True,
-                  pretty_exceptions_enable=False)
+app = typer.Typer(help="Train segmentation models on few patients.", no_args_is_help=True, cls=OneLineGroup,
+                  **APP)
+command = app.command
+FROM_PRESET = "from the preset"
 
-DATA = typer.Option(..., "--data", help="dataset folder (nnU-Net raw layout)")
-PRESET = typer.Option("paper", "--preset", help="paper | fast | tiny")
-OUT = typer.Option(None, "--out", help="run folder (default runs/<model name>)")
-ITERATIONS = typer.Option(None, "--iterations")
-BATCH = typer.Option(None, "--batch-size")
-LR = typer.Option(None, "--lr")
-WIDTH = typer.Option(None, "--base-width", help="U-Net width at the top level (the study: 64)")
-PATCH = typer.Option(None, "--patch-size")
-VAL_EVERY = typer.Option(None, "--val-every", help="validate (and checkpoint) every K iterations")
-SEED = typer.Option(0, "--seed", help="training seed (weights, patch order, simulated clicks)")
-SPLIT_SEED = typer.Option(0, "--split-seed", help="patient split seed")
-SPLIT_FILE = typer.Option(None, "--split", help="use this split JSON")
-DEVICE = typer.Option("auto", "--device", help="auto | cpu | cuda")
-RESUME = typer.Option(False, "--resume", help="continue an interrupted run in --out")
-QUIET = typer.Option(False, "--quiet", help="no progress bar")
-LOSS = typer.Option("ce", "--loss", help="ce | dice | ce+dice")
+DATA = typer.Option(..., "--data", metavar="FOLDER", show_default=False,
+                    help="dataset folder (nnU-Net raw layout: dataset.json, imagesTr, labelsTr)")
+LABEL = typer.Option(..., "--label", metavar="NAME", show_default=False,
+                     help="target label, by name (fibula) or value (1)")
+PRESET = typer.Option(None, "--preset", metavar="paper|fast|tiny", show_default="fast with a GPU, tiny without",
+                      help="training length and size: paper (the study), fast (GPU minutes), tiny (CPU seconds)")
+OUT = typer.Option(None, "--out", metavar="FOLDER", show_default="runs/<model name>", help="run folder")
+ITERATIONS = typer.Option(None, "--iterations", min=1, metavar="N", show_default=FROM_PRESET,
+                          help="training iterations")
+BATCH = typer.Option(None, "--batch-size", min=1, metavar="N", show_default=FROM_PRESET,
+                     help="slices per training step")
+LR = typer.Option(None, "--lr", metavar="RATE", show_default=FROM_PRESET, help="Adam learning rate, above 0")
+WIDTH = typer.Option(None, "--base-width", min=1, metavar="N", show_default=FROM_PRESET,
+                     help="U-Net width at the top level (the study: 64)")
+PATCH = typer.Option(None, "--patch-size", min=16, metavar="N", show_default=FROM_PRESET,
+                     help="training patch side in pixels, a multiple of 16")
+VAL_EVERY = typer.Option(None, "--val-every", min=1, metavar="N", show_default=FROM_PRESET,
+                         help="validate (and checkpoint) every N iterations")
+SEED = typer.Option(0, "--seed", metavar="N", help="training seed (weights, patch order, simulated clicks)")
+SPLIT_SEED = typer.Option(0, "--split-seed", metavar="N", help="patient split seed")
+SPLIT_FILE = typer.Option(None, "--split", metavar="FILE", show_default="made from --split-seed",
+                          help="use this split JSON (from bb-data split)")
+DEVICE = typer.Option("auto", "--device", metavar="auto|cpu|cuda", help="where to train (auto: the GPU if any)")
+RESUME = typer.Option(False, "--resume", show_default="off", help="continue the interrupted run in --out")
+QUIET = typer.Option(False, "--quiet", show_default="off", help="no progress bar")
+LOSS = typer.Option("ce", "--loss", metavar="ce|dice|ce+dice", help="training loss (the study: ce)")
+INIT = typer.Option(None, "--init", metavar="FILE", show_default="none",
+                    help="restoration checkpoint (best.pt of bb-train pretrain) to start from")
+
+
+def default_preset() -> str:
+    """`fast` when torch sees a GPU, `tiny` otherwise: a CPU never starts a 65,000-iteration run by default."""
+    import torch
+
+    return "fast" if torch.cuda.is_available() else "tiny"
+
+
+def resolve_preset(preset: str | None) -> str:
+    """The preset asked for, or the default for this machine, said aloud."""
+    if preset is not None:
+        return preset
+    chosen = default_preset()
+    typer.echo(f"preset {chosen} ({'a GPU' if chosen == 'fast' else 'no GPU'} seen; choose with --preset)")
+    return chosen
+
+
+def check_run_request(out: Optional[Path], init: Optional[Path], split_file: Optional[Path],
+                      lr: Optional[float]) -> None:
+    """Paths and numbers that must be right before any data is read."""
+    from bonebench.data.checks import check_input_path, check_writable_folder
+
+    check_positive(lr, "--lr")
+    for option, path in (("--init", init), ("--split", split_file)):
+        if path is not None and not path.is_file():
+            check_input_path(path)
+            raise InputError(f"{option} {path}: is a folder, expected a file")
+    if out is not None:
+        if out.exists() and not out.is_dir():
+            raise InputError(f"--out {out}: is a file; the run folder must be a folder")
+        check_writable_folder(out / "config.json", "--out")
 
 
 @app.callback()
@@ -38,13 +85,14 @@ def _commands() -> None:
 
 
 def _train(group_key: str, *, out: Optional[Path], resume: bool, split_file: Optional[Path], quiet: bool,
-           preset: str, **settings) -> None:
+           preset: Optional[str], **settings) -> None:
     from bonebench.train.config import make_config
     from bonebench.train.groups import RESTORATION, get_group, model_name
     from bonebench.train.loop import train
 
+    check_run_request(out, Path(settings["init"]) if settings.get("init") else None, split_file, settings.get("lr"))
     group = get_group(group_key)
-    config = make_config(preset, group=group_key, **settings)
+    config = make_config(resolve_preset(preset), group=group_key, **settings)
     default_name = "Restoration" if group.kind == RESTORATION else model_name(group, config.patients)
     run_dir = out or Path("runs") / default_name
     result = train(config, run_dir, resume=resume, split_file=split_file, show_progress=not quiet)
@@ -53,12 +101,13 @@ def _train(group_key: str, *, out: Optional[Path], resume: bool, split_file: Opt
                f"{result.best_iteration} -> {run_dir / 'best.pt'}")
 
 
-@app.command()
+@command(cls=OneLineCommand)
 def seg(data: Path = DATA,
-        label: str = typer.Option(..., "--label", help="target label, by name or value"),
-        patients: int = typer.Option(..., "--patients", help="number of training patients"),
-        init: Optional[Path] = typer.Option(None, "--init", help="restoration checkpoint: trains SegPretrained"),
-        loss: str = LOSS, preset: str = PRESET, out: Optional[Path] = OUT,
+        label: str = LABEL,
+        patients: int = typer.Option(..., "--patients", min=1, metavar="N", show_default=False,
+                                     help="number of training patients"),
+        init: Optional[Path] = INIT,
+        loss: str = LOSS, preset: Optional[str] = PRESET, out: Optional[Path] = OUT,
         iterations: Optional[int] = ITERATIONS, batch_size: Optional[int] = BATCH, lr: Optional[float] = LR,
         base_width: Optional[int] = WIDTH, patch_size: Optional[int] = PATCH, val_every: Optional[int] = VAL_EVERY,
         seed: int = SEED, split_seed: int = SPLIT_SEED, split_file: Optional[Path] = SPLIT_FILE,
@@ -71,11 +120,11 @@ def seg(data: Path = DATA,
                patch_size=patch_size, val_every=val_every, seed=seed, split_seed=split_seed, device=device)
 
 
-@app.command()
+@command(cls=OneLineCommand)
 def pretrain(data: Path = DATA,
-             patients: Optional[int] = typer.Option(None, "--patients",
-                                                    help="training patients of the split (default: all)"),
-             preset: str = PRESET, out: Optional[Path] = OUT, iterations: Optional[int] = ITERATIONS,
+             patients: Optional[int] = typer.Option(None, "--patients", min=1, metavar="N", show_default="all",
+                                                    help="training patients of the split"),
+             preset: Optional[str] = PRESET, out: Optional[Path] = OUT, iterations: Optional[int] = ITERATIONS,
              batch_size: Optional[int] = BATCH, lr: Optional[float] = LR, base_width: Optional[int] = WIDTH,
              patch_size: Optional[int] = PATCH, val_every: Optional[int] = VAL_EVERY, seed: int = SEED,
              split_seed: int = SPLIT_SEED, split_file: Optional[Path] = SPLIT_FILE, device: str = DEVICE,
@@ -88,21 +137,25 @@ def pretrain(data: Path = DATA,
                split_seed=split_seed, device=device)
 
 
-@app.command()
+@command(cls=OneLineCommand)
 def inter(data: Path = DATA,
-          label: str = typer.Option(..., "--label", help="target label, by name or value"),
-          patients: int = typer.Option(..., "--patients", help="number of training patients"),
-          prev_mask: bool = typer.Option(False, "--prev-mask", help="previous prediction as a 4th input channel"),
-          init: Optional[Path] = typer.Option(None, "--init", help="start from restoration weights"),
-          labels: str = typer.Option("", "--labels",
+          label: str = LABEL,
+          patients: int = typer.Option(..., "--patients", min=1, metavar="N", show_default=False,
+                                       help="number of training patients"),
+          prev_mask: bool = typer.Option(False, "--prev-mask", show_default="off",
+                                         help="previous prediction as a 4th input channel"),
+          init: Optional[Path] = INIT,
+          labels: str = typer.Option("", "--labels", metavar="NAME,NAME", show_default="only --label",
                                      help="several bones, e.g. 1,2: each slice's target is one of them, chosen at "
                                           "random, and the clicks point at it"),
-          click_sigma: Optional[float] = typer.Option(None, "--click-sigma", help="click map sigma in pixels (2)"),
-          max_interactions: Optional[int] = typer.Option(None, "--max-interactions",
-                                                         help="clicks per slice drawn from 1..N (5)"),
-          background_rate: Optional[float] = typer.Option(None, "--background-rate",
-                                                          help="share of all-background targets (0.1)"),
-          loss: str = LOSS, preset: str = PRESET, out: Optional[Path] = OUT,
+          click_sigma: Optional[float] = typer.Option(None, "--click-sigma", metavar="PIXELS", show_default="2",
+                                                      help="click map Gaussian sigma"),
+          max_interactions: Optional[int] = typer.Option(None, "--max-interactions", min=1, metavar="N",
+                                                         show_default="5", help="clicks per slice drawn from 1..N"),
+          background_rate: Optional[float] = typer.Option(None, "--background-rate", min=0.0, max=1.0,
+                                                          metavar="SHARE", show_default="0.1",
+                                                          help="share of all-background targets, 0..1"),
+          loss: str = LOSS, preset: Optional[str] = PRESET, out: Optional[Path] = OUT,
           iterations: Optional[int] = ITERATIONS, batch_size: Optional[int] = BATCH, lr: Optional[float] = LR,
           base_width: Optional[int] = WIDTH, patch_size: Optional[int] = PATCH,
           val_every: Optional[int] = VAL_EVERY, seed: int = SEED, split_seed: int = SPLIT_SEED,
@@ -120,28 +173,30 @@ def inter(data: Path = DATA,
                split_seed=split_seed, device=device)
 
 
-@app.command()
+@command(cls=OneLineCommand)
 def sweep(data: Path = DATA,
-          label: str = typer.Option(..., "--label", help="target label, by name or value"),
-          groups: str = typer.Option("seg,pretrained,inter", "--groups",
-                                     help="comma list of model groups (bb-train groups lists them)"),
-          patients: str = typer.Option(",".join(map(str, STUDY_SIZES)), "--patients",
-                                       help="comma list of training-set sizes"),
-          preset: str = typer.Option("fast", "--preset", help="paper | fast | tiny"),
-          out: Path = typer.Option(..., "--out", help="sweep folder (RUN)"),
+          label: str = LABEL,
+          groups: str = typer.Option("seg,pretrained,inter", "--groups", metavar="GROUP,GROUP",
+                                     help="model groups (bb-train groups lists them)"),
+          patients: str = typer.Option(",".join(map(str, STUDY_SIZES)), "--patients", metavar="N,N",
+                                       help="training-set sizes"),
+          preset: Optional[str] = PRESET,
+          out: Path = typer.Option(..., "--out", metavar="FOLDER", show_default=False, help="sweep folder (RUN)"),
           iterations: Optional[int] = ITERATIONS, base_width: Optional[int] = WIDTH,
-          val_every: Optional[int] = VAL_EVERY, labels: str = typer.Option("", "--labels"),
+          val_every: Optional[int] = VAL_EVERY,
+          labels: str = typer.Option("", "--labels", metavar="NAME,NAME", show_default="only --label",
+                                     help="several bones for the interactive groups"),
           seed: int = SEED, split_seed: int = SPLIT_SEED, device: str = DEVICE,
-          executor: str = typer.Option("local", "--executor", help="local | ray"),
-          address: Optional[str] = typer.Option(None, "--address", help="Ray cluster to join (ray executor)")) -> None:
+          executor: str = typer.Option("local", "--executor", metavar="local|ray", help="where models train"),
+          address: Optional[str] = typer.Option(None, "--address", metavar="HOST:PORT", show_default="a local Ray",
+                                                help="Ray cluster to join (ray executor)")) -> None:
     """The study's benchmark: every group on every training-set size; resumable; never trains a model twice."""
     with user_errors():
         from bonebench.train.sweep import SweepPlan, run_sweep
 
-        try:
-            sizes = tuple(int(v) for v in patients.split(",") if v.strip())
-        except ValueError:
-            raise InputError(f"--patients {patients!r}: expected whole numbers separated by commas") from None
+        sizes = parse_whole_numbers(patients, "--patients")
+        check_run_request(out, None, None, None)
+        preset = resolve_preset(preset)
         overrides = {k: v for k, v in dict(iterations=iterations, base_width=base_width, val_every=val_every,
                                            labels=labels or None).items() if v is not None}
         plan = SweepPlan(str(data), label, tuple(g.strip() for g in groups.split(",") if g.strip()), sizes,
@@ -150,7 +205,7 @@ def sweep(data: Path = DATA,
         typer.echo(f"{len(jobs)} models in {out}; evaluate with: bb-eval {out}")
 
 
-@app.command("groups")
+@command("groups", cls=OneLineCommand)
 def list_groups() -> None:
     """List the model groups of the registry."""
     from bonebench.train.groups import GROUPS
@@ -159,15 +214,22 @@ def list_groups() -> None:
         typer.echo(f"{group.key:24s} {group.display:24s} {group.in_channels} ch  {group.description}")
 
 
-@app.command("restoration-figure")
-def restoration_figure(checkpoint: Path = typer.Argument(..., help="restoration best.pt"),
+@command("restoration-figure", cls=OneLineCommand)
+def restoration_figure(checkpoint: Path = typer.Argument(..., metavar="CHECKPOINT", show_default=False,
+                                                        help="restoration best.pt"),
                        data: Path = DATA,
-                       out: Path = typer.Option(..., "-o", "--out", help="PNG to write"),
-                       samples: int = typer.Option(4, "--samples", min=1, max=12),
-                       seed: int = typer.Option(0, "--seed")) -> None:
+                       out: Path = typer.Option(..., "-o", "--out", metavar="FILE.png", show_default=False,
+                                                help="PNG to write"),
+                       samples: int = typer.Option(4, "--samples", min=1, max=12, metavar="N",
+                                                   help="patches shown"),
+                       seed: int = typer.Option(0, "--seed", metavar="N", help="which patches")) -> None:
     """The study's Figure 2: distorted input, original and restored patch, for validation patients."""
     with user_errors():
+        from bonebench.data.checks import check_input_path, check_output_path
         from bonebench.train.figures import restoration_figure as draw
+
+        check_input_path(checkpoint)
+        check_output_path(out, "preview", [checkpoint], "-o")
 
         draw(checkpoint, data, out, samples=samples, seed=seed)
         typer.echo(f"wrote {out}")

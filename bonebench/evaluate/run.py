@@ -19,12 +19,15 @@ from bonebench.train.groups import get_group, model_name
 from bonebench.train.sweep import SweepPlan
 
 
-def exported(run_dir: Path) -> Path:
-    """The model's ONNX file, exported once from its best checkpoint."""
+def exported(run_dir: Path, checkpoint: Path | None = None) -> Path:
+    """The ONNX file of a checkpoint (default the run's best.pt: model.onnx; another .pt: <name>.onnx
+    beside it), exported once and again whenever the checkpoint is newer."""
     from bonebench.export.onnx_export import export_checkpoint
 
-    onnx_path = run_dir / "model.onnx"
-    best = run_dir / "best.pt"
+    best = checkpoint if checkpoint is not None else run_dir / "best.pt"
+    onnx_path = run_dir / ("model.onnx" if best.name == "best.pt" else best.with_suffix(".onnx").name)
+    if not best.is_file():
+        raise InputError(f"{best}: no such checkpoint")
     if not onnx_path.is_file() or onnx_path.stat().st_mtime < best.stat().st_mtime:
         export_checkpoint(best, onnx_path)
     return onnx_path
@@ -98,7 +101,7 @@ def evaluate_model(model_path: str | Path, data: str | Path, label: str, *, devi
     model_path = Path(model_path)
     if model_path.suffix == ".pt":
         split_path = split_path or model_path.parent / "split.json"
-        model_path = exported(model_path.parent)
+        model_path = exported(model_path.parent, model_path)  # this checkpoint, never another
     if split_path is None or not Path(split_path).is_file():
         raise InputError("which patients are the test set? pass --split SPLIT.json (the run's split.json)")
     split = Split.load(split_path)

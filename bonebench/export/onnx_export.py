@@ -24,6 +24,15 @@ from bonebench.train.groups import RESTORATION, build_model, get_group
 
 INPUT, OUTPUT = "input", "probability"
 DEFAULT_OPSET = 17
+# 13: the oldest opset whose Resize/ops the U-Net export uses as written; 20: the newest torch's
+# TorchScript exporter writes (torch.onnx._constants.ONNX_TORCHSCRIPT_EXPORTER_MAX_OPSET in torch 2.2-2.13).
+MIN_OPSET, MAX_OPSET = 13, 20
+
+
+def check_opset(opset: int) -> None:
+    """Refuse an opset the exporter cannot write, before any work (torch would dump its graph on stdout)."""
+    if not MIN_OPSET <= opset <= MAX_OPSET:
+        raise InputError(f"--opset {opset}: must be between {MIN_OPSET} and {MAX_OPSET}")
 
 
 class _Probability(torch.nn.Module):
@@ -60,6 +69,7 @@ def load_network(payload: dict) -> torch.nn.Module:
 def export_checkpoint(checkpoint: str | Path, out: str | Path, *, fp16: bool = False,
                       opset: int = DEFAULT_OPSET) -> ModelInfo:
     """Write `out` (atomically) from a best.pt; returns the metadata it carries."""
+    check_opset(opset)
     payload = load_checkpoint(checkpoint)
     if payload.get("group") == RESTORATION:
         raise InputError(f"{checkpoint}: a restoration checkpoint segments nothing; export a segmentation model")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
@@ -81,6 +82,8 @@ def make_config(preset: str, **overrides) -> TrainConfig:
         raise InputError(f"patch-size must be a multiple of 16 (4 poolings), got {config.patch_size}")
     if config.loss not in LOSSES:
         raise InputError(f"unknown loss {config.loss!r}; valid losses: {', '.join(LOSSES)}")
+    if not (math.isfinite(config.lr) and config.lr > 0):
+        raise InputError(f"lr must be a number above 0, got {config.lr}")
     if not 0.0 <= config.background_rate <= 1.0:
         raise InputError(f"background-rate must be in [0, 1], got {config.background_rate}")
     if not config.click_sigma > 0:

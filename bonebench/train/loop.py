@@ -61,6 +61,9 @@ def _load_or_make_split(run_dir: Path, dataset: Dataset, seed: int, split_file: 
 def _check_resumable(run_dir: Path, config: TrainConfig, resume: bool) -> dict | None:
     last = run_dir / "last.pt"
     if not last.is_file():
+        if resume:
+            raise InputError(f"--resume: {run_dir} holds no training run to resume (no last.pt); "
+                             "leave out --resume to start a new run there")
         return None
     if not resume:
         raise InputError(f"{run_dir} already holds a training run; pass --resume or choose another --out")
