@@ -12,7 +12,6 @@ import contextlib
 import sys
 from typing import Iterator
 
-import click
 import typer
 from typer.core import TyperArgument, TyperCommand, TyperGroup
 
@@ -50,6 +49,26 @@ def _plain_argument(param: TyperArgument) -> None:
     param._usage_display_name = usage_name
 
 
+def _click_classes() -> tuple[tuple[type, ...], tuple[type, ...]]:
+    """(usage errors, aborts) of the click that typer runs on: its own vendored copy (typer >= 0.20)
+    and/or the click package (older typer)."""
+    errors, aborts = [], []
+    with contextlib.suppress(ImportError):
+        from typer._click.exceptions import ClickException
+
+        errors.append(ClickException)
+    aborts.append(typer.Abort)
+    with contextlib.suppress(ImportError):
+        import click
+
+        errors.append(click.ClickException)
+        aborts.append(click.Abort)
+    return tuple(errors), tuple(aborts)
+
+
+CLICK_ERRORS, CLICK_ABORTS = _click_classes()
+
+
 class _OneLineErrors:
     """Run click's main without its own error printing; usage errors become one line, exit 2. Help
     shows arguments by their metavar alone."""
@@ -64,11 +83,11 @@ class _OneLineErrors:
         try:
             rv = super().main(args=args, prog_name=prog_name, complete_var=complete_var,
                               standalone_mode=False, **extra)
-        except click.ClickException as exc:
+        except CLICK_ERRORS as exc:
             hint = f" (see {exc.ctx.command_path} --help)" if getattr(exc, "ctx", None) is not None else ""
             print(f"error: {one_line(exc.format_message())}{hint}", file=sys.stderr)
             sys.exit(exc.exit_code)
-        except click.Abort:
+        except CLICK_ABORTS:
             print("interrupted", file=sys.stderr)
             sys.exit(130)
         if not standalone_mode:

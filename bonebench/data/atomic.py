@@ -58,18 +58,20 @@ def atomic_paths(*targets: str | os.PathLike | None) -> Iterator[list[Path | Non
                 os.replace(tmp, target)
                 renamed.append(target)
     except BaseException:
-        for target in renamed:
-            with contextlib.suppress(OSError):
-                target.unlink()
+        _remove([*temporaries, *renamed])
         for folder in created:
             with contextlib.suppress(OSError):
                 folder.rmdir()
         raise
     finally:
-        for tmp in temporaries:
-            if tmp is not None:
-                with contextlib.suppress(FileNotFoundError):
-                    tmp.unlink()
+        _remove(temporaries)
+
+
+def _remove(paths: list[Path | None]) -> None:
+    for path in paths:
+        if path is not None:
+            with contextlib.suppress(OSError):
+                path.unlink()
 
 
 @contextlib.contextmanager

@@ -6,6 +6,7 @@ input and output go through IO binding, so repeated calls reuse device buffers.
 
 from __future__ import annotations
 
+import json
 import os
 import typing
 from dataclasses import fields
@@ -62,7 +63,7 @@ def _type_ok(value, expected) -> bool:
         return isinstance(value, (int, float)) and not isinstance(value, bool) and np.isfinite(value)
     if typing.get_origin(expected) is tuple:
         args = typing.get_args(expected)
-        if not isinstance(value, tuple):
+        if not isinstance(value, (list, tuple)):  # JSON has lists
             return False
         if len(args) == 2 and args[1] is Ellipsis:
             return all(_type_ok(v, args[0]) for v in value)
@@ -70,18 +71,26 @@ def _type_ok(value, expected) -> bool:
     return isinstance(value, expected)
 
 
-def check_info_types(info: ModelInfo, path: Path) -> None:
-    """Every metadata field has the type ModelInfo declares (the dataclass is the one schema), and the
-    values the runtime computes with are sane; else one clear refusal instead of a crash later."""
+def check_metadata(text: str, path: Path) -> ModelInfo:
+    """The metadata as ModelInfo, every field of the type ModelInfo declares (the dataclass is the one
+    schema) and the values the runtime computes with sane; else one clear refusal, not a crash later."""
+    try:
+        raw = json.loads(text)
+    except ValueError:
+        raw = None
+    if not isinstance(raw, dict):
+        raise InputError(f"{path}: bonebench metadata is unreadable (not a JSON object)")
     hints = typing.get_type_hints(ModelInfo)
     for f in fields(ModelInfo):
-        value = getattr(info, f.name)
-        if not _type_ok(value, hints[f.name]):
+        if f.name in raw and not _type_ok(raw[f.name], hints[f.name]):
+            value = raw[f.name]
             raise InputError(f"{path}: bonebench metadata field '{f.name}' has the wrong type "
                              f"({type(value).__name__} {value!r:.40}); re-export the model with bb-export")
+    info = ModelInfo.from_json(text, str(path))
     if info.kind not in ("interactive", "segmentation") or info.in_channels < 1 or info.click_sigma <= 0:
         raise InputError(f"{path}: bonebench metadata is inconsistent (kind {info.kind!r}, "
                          f"in_channels {info.in_channels}, click_sigma {info.click_sigma})")
+    return info
 
 
 def _is_dynamic(dim) -> bool:
@@ -133,8 +142,7 @@ class Model:
         meta = self.session.get_modelmeta().custom_metadata_map
         if METADATA_KEY not in meta:
             raise InputError(f"{self.path}: not a bonebench model (no '{METADATA_KEY}' metadata; export it with bb-export)")
-        self.info = ModelInfo.from_json(meta[METADATA_KEY], str(self.path))
-        check_info_types(self.info, self.path)
+        self.info = check_metadata(meta[METADATA_KEY], self.path)
         check_graph(self.session, self.info, self.path)
         self.input_name = self.session.get_inputs()[0].name
         self.output_name = self.session.get_outputs()[0].name
