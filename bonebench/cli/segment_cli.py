@@ -47,9 +47,9 @@ def _check_memory(volume: Path) -> None:
 @app.command(cls=OneLineCommand)
 def segment(volume: Path = typer.Argument(..., metavar="VOLUME", show_default=False,
                                           help="CT volume in HU: a NIfTI, NRRD or MHA file, or a DICOM series folder"),
-            click: List[str] = typer.Option([], "--click", metavar="X,Y,Z", show_default=False,
+            click: List[str] = typer.Option([], "--click", metavar="X,Y,Z", show_default="none",
                                             help="a point on the bone: voxel indices x,y,z (repeat for more clicks)"),
-            bg_click: List[str] = typer.Option([], "--bg-click", metavar="X,Y,Z", show_default=False,
+            bg_click: List[str] = typer.Option([], "--bg-click", metavar="X,Y,Z", show_default="none",
                                                help="a point that is not the bone: x,y,z (repeatable)"),
             click_mm: bool = typer.Option(False, "--click-mm", show_default="off",
                                           help="read the clicks as LPS millimetres instead of voxel indices"),

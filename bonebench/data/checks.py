@@ -132,6 +132,13 @@ def same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
         return False
 
 
+def _inside_existing(path: Path, folder: str | os.PathLike) -> bool:
+    """True when `path` is an existing file inside the input folder `folder` (a dataset, a DICOM
+    series): overwriting it destroys input data; a new file beside the data is fine."""
+    folder = Path(folder)
+    return folder.is_dir() and path.exists() and path.resolve().is_relative_to(folder.resolve())
+
+
 def check_output_path(path: str | os.PathLike, kind: str, inputs: Iterable[str | os.PathLike] = (),
                       option: str = "-o") -> Path:
     """An output path we can write: a supported extension for `kind`, not a folder, not an input,
@@ -145,9 +152,10 @@ def check_output_path(path: str | os.PathLike, kind: str, inputs: Iterable[str |
         raise InputError(f"{option} {path}: cannot write a {kind} as {suffix or 'a file without extension'}; "
                          f"use {', '.join(suffixes)}")
     for source in inputs:
-        if source is not None and same_file(path, source):
-            raise InputError(f"{option} {path}: is the input {source}; writing there would destroy it, "
-                             "choose another output")
+        if source is not None and (same_file(path, source) or _inside_existing(path, source)):
+            raise InputError(f"{option} {path}: is the input {source}" +
+                             (" or a file in it" if Path(source).is_dir() else "") +
+                             "; writing there would destroy it, choose another output")
     check_writable_folder(path, option)
     return path
 
