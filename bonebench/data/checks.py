@@ -77,6 +77,35 @@ def check_volume_file(path: str | os.PathLike) -> Path:
     return path
 
 
+def check_nifti_length(path: str | os.PathLike) -> None:
+    """A cheap truncation check for every NIfTI read (training data too), without decompressing it:
+    a .nii must be as long as its header says; a .nii.gz's gzip trailer stores the decompressed length
+    (mod 2**32), which a file cut short does not end with. check_volume_file does the full check."""
+    path = Path(path)
+    if not path.is_file() or path.stat().st_size < 8:
+        return
+    with open(path, "rb") as f:
+        compressed = f.read(2) == GZIP_MAGIC
+        f.seek(-4, os.SEEK_END)
+        stored_length = struct.unpack("<I", f.read(4))[0]
+    try:
+        head = _read_gzip_head(path) if compressed else _read_head(path)
+    except (EOFError, OSError, zlib.error):
+        raise InputError(f"{path}: cannot read volume: file is corrupt or truncated") from None
+    expected = nifti_expected_bytes(head)
+    if expected is None:
+        return
+    length = stored_length if compressed else path.stat().st_size
+    if (compressed and length != expected % 2**32) or (not compressed and length < expected):
+        raise InputError(f"{path}: cannot read volume: file is truncated (it does not hold the "
+                         f"{expected} bytes its header promises)")
+
+
+def _read_gzip_head(path: Path, size: int = 544) -> bytes:
+    with gzip.open(path, "rb") as f:
+        return f.read(size)
+
+
 def _read_head(path: Path, size: int = 544) -> bytes:
     with open(path, "rb") as f:
         return f.read(size)

@@ -13,6 +13,7 @@ import numpy as np
 import SimpleITK as sitk
 
 from bonebench.data.atomic import atomic_path
+from bonebench.data.checks import check_nifti_length
 from bonebench.data.geometry import VolumeGeometry
 from bonebench.data.itk_log import quiet_itk
 from bonebench.errors import InputError
@@ -38,6 +39,7 @@ def read_image(path: str | os.PathLike) -> sitk.Image:
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: no such file or folder")
+    check_nifti_length(path)
     try:
         with quiet_itk() as printed:
             image = _read_dicom_series(path) if path.is_dir() else sitk.ReadImage(str(path))

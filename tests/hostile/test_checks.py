@@ -128,3 +128,30 @@ def test_atomic_paths_a_failed_rename_removes_what_was_committed(tmp_path):
             ta.write_text("A")
             tb.write_text("B")
     assert not a.exists() and (b / "keep").read_text() == "k"
+
+
+def test_every_reader_refuses_a_truncated_nifti(tmp_path):
+    """read_volume (training data, bb-eval) catches a cut .nii.gz / .nii cheaply, not only bb-segment."""
+    for name in ("v.nii.gz", "v.nii"):
+        path = tmp_path / name
+        sitk.WriteImage(sitk.GetImageFromArray(np.arange(4 * 32 * 32, dtype=np.int16).reshape(4, 32, 32)), str(path))
+        read_volume(path)
+        data = path.read_bytes()
+        path.write_bytes(data[: len(data) * 2 // 3])
+        with pytest.raises(InputError, match="truncated"):
+            read_volume(path)
+
+
+def test_dataset_with_a_truncated_case_is_refused(phantom_dataset, tmp_path):
+    import shutil
+
+    from bonebench.data.dataset import Dataset
+
+    copy = tmp_path / "legs"
+    shutil.copytree(phantom_dataset, copy)
+    image = sorted((copy / "imagesTr").iterdir())[0]
+    image.write_bytes(image.read_bytes()[:-1000])
+    dataset = Dataset(copy)
+    with pytest.raises(InputError, match="truncated"):
+        for case_id in dataset.case_ids:
+            dataset.load(case_id, "fibula")
