@@ -14,6 +14,27 @@ DATASET = typer.Argument(..., metavar="FOLDER", show_default=False,
                          help="dataset folder (nnU-Net raw layout: dataset.json, imagesTr, labelsTr)")
 
 
+PHANTOM_DATASET_NAME = "bonebench-leg-phantoms"
+
+
+def check_phantom_folder(out: Path) -> None:
+    """The phantoms go to a new or empty folder, or over earlier phantoms; never over other data."""
+    import json
+
+    from bonebench.errors import InputError
+
+    if out.exists() and not out.is_dir():
+        raise InputError(f"{out}: is a file; the dataset must go to a folder")
+    if not out.is_dir() or not any(out.iterdir()):
+        return
+    try:
+        name = json.loads((out / "dataset.json").read_text()).get("name")
+    except (OSError, ValueError, AttributeError):
+        name = None
+    if name != PHANTOM_DATASET_NAME:
+        raise InputError(f"{out}: folder holds other files (not earlier phantoms); choose a new or empty folder")
+
+
 @app.command(cls=OneLineCommand)
 def phantoms(out: Path = typer.Argument(..., metavar="FOLDER", show_default=False,
                                         help="dataset folder to write (nnU-Net raw layout)"),
@@ -28,8 +49,7 @@ def phantoms(out: Path = typer.Argument(..., metavar="FOLDER", show_default=Fals
         from bonebench.data.phantoms import PhantomShape, write_phantom_dataset
         from bonebench.errors import InputError
 
-        if out.exists() and not out.is_dir():
-            raise InputError(f"{out}: is a file; the dataset must go to a folder")
+        check_phantom_folder(out)
         check_writable_folder(out / "dataset.json", "FOLDER")
 
         ids = write_phantom_dataset(out, cases, seed, PhantomShape(size_xy=size, slices=slices))

@@ -59,7 +59,7 @@ def segment(volume: Path = typer.Argument(..., metavar="VOLUME", show_default=Fa
                                      help="mask to write: .nii.gz, .nii, .nrrd or .mha (same geometry as the input)"),
             device: str = typer.Option("auto", "--device", metavar="auto|cuda|cpu",
                                        help="where to run the model (auto: the GPU if there is one)"),
-            threads: Optional[int] = typer.Option(None, "--threads", min=1, metavar="N",
+            threads: Optional[int] = typer.Option(None, "--threads", min=1, max=256, metavar="N",
                                                   show_default="onnxruntime's choice", help="CPU threads"),
             no_propagate: bool = typer.Option(False, "--no-propagate", show_default="off",
                                               help="segment only the clicked slices, not the whole bone"),
@@ -129,6 +129,8 @@ def read_ct(volume: Path, intensity_offset: float | None):
 def run_segment(volume: Path, clicks: list[str], bg_clicks: list[str], click_mm: bool, model_path: Path | None,
                 out: Path, device: str, threads: int | None, propagate: bool, preview: Path | None,
                 intensity_offset: float | None = None) -> str:
+    """Read, check the intensities and clicks, segment, then write the mask and preview together;
+    returns the summary line."""
     import numpy as np
 
     from bonebench.data.atomic import atomic_paths

@@ -64,10 +64,13 @@ def resolve_preset(preset: str | None) -> str:
 
 
 def check_run_request(out: Optional[Path], init: Optional[Path], split_file: Optional[Path],
-                      lr: Optional[float]) -> None:
+                      lr: Optional[float], data: Optional[Path] = None) -> None:
     """Paths and numbers that must be right before any data is read."""
     from bonebench.data.checks import check_input_path, check_writable_folder
 
+    if out is not None and data is not None and data.is_dir() and \
+            out.resolve().is_relative_to(data.resolve()):
+        raise InputError(f"--out {out}: is inside the dataset folder {data}; put runs beside the data")
     check_positive(lr, "--lr")
     for option, path in (("--init", init), ("--split", split_file)):
         if path is not None and not path.is_file():
@@ -90,7 +93,8 @@ def _train(group_key: str, *, out: Optional[Path], resume: bool, split_file: Opt
     from bonebench.train.groups import RESTORATION, get_group, model_name
     from bonebench.train.loop import train
 
-    check_run_request(out, Path(settings["init"]) if settings.get("init") else None, split_file, settings.get("lr"))
+    check_run_request(out, Path(settings["init"]) if settings.get("init") else None, split_file, settings.get("lr"),
+                      Path(settings["data"]))
     group = get_group(group_key)
     config = make_config(resolve_preset(preset), group=group_key, **settings)
     default_name = "Restoration" if group.kind == RESTORATION else model_name(group, config.patients)
@@ -195,7 +199,7 @@ def sweep(data: Path = DATA,
         from bonebench.train.sweep import SweepPlan, run_sweep
 
         sizes = parse_whole_numbers(patients, "--patients")
-        check_run_request(out, None, None, None)
+        check_run_request(out, None, None, None, data)
         preset = resolve_preset(preset)
         overrides = {k: v for k, v in dict(iterations=iterations, base_width=base_width, val_every=val_every,
                                            labels=labels or None).items() if v is not None}

@@ -68,6 +68,7 @@ def atomic_paths(*targets: str | os.PathLike | None) -> Iterator[list[Path | Non
 
 
 def _remove(paths: list[Path | None]) -> None:
+    """Delete the files that exist among `paths`."""
     for path in paths:
         if path is not None:
             with contextlib.suppress(OSError):

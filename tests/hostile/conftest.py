@@ -77,9 +77,6 @@ def ct(tmp_path_factory):
 
 
 # ---------------------------------------------------------------- small ONNX models, no torch
-SHIPPED_INFO = None
-
-
 def shipped_info() -> dict:
     """The shipped model's metadata, as a dict to alter."""
     import onnxruntime as ort

@@ -173,3 +173,30 @@ def test_data_phantoms_into_a_file_or_too_big(tmp_path, capfd):
     refuse(data_app, ["phantoms", afile, "--cases", "1"], capfd, inputs=[afile], message="is a file")
     refuse(data_app, ["phantoms", tmp_path / "x", "--size", "100000"], capfd, outputs=[tmp_path / "x"],
            message="--size")
+
+
+def test_phantoms_never_overwrite_another_dataset(openkbp_like, tmp_path, capfd):
+    refuse(data_app, ["phantoms", openkbp_like, "--cases", "1", "--size", "32", "--slices", "2"], capfd,
+           inputs=[openkbp_like], message="holds other files")
+
+
+def test_phantoms_may_be_remade_in_place(tmp_path):
+    for _ in range(2):
+        result = runner.invoke(data_app, ["phantoms", str(tmp_path / "legs"), "--cases", "1", "--size", "32",
+                                          "--slices", "2"])
+        assert result.exit_code == 0, result.output
+
+
+@pytest.fixture
+def openkbp_like(tmp_path):
+    """A folder that holds someone's dataset (not phantoms)."""
+    root = tmp_path / "real"
+    (root / "imagesTr").mkdir(parents=True)
+    (root / "dataset.json").write_text('{"name": "OpenKBP-Mandible", "labels": {"background": 0}}')
+    (root / "imagesTr" / "pt_1_0000.nii.gz").write_bytes(b"precious")
+    return root
+
+
+def test_train_out_inside_the_dataset_is_refused(phantom_dataset, capfd):
+    for out in (phantom_dataset, phantom_dataset / "imagesTr"):
+        refuse(train_app, _seg(phantom_dataset, out), capfd, inputs=[phantom_dataset], message="dataset folder")
