@@ -15,6 +15,7 @@ EXIT_BAD_INPUT = 2
 
 @contextlib.contextmanager
 def user_errors() -> Iterator[None]:
+    """Turn InputError into one stderr line and exit code 2, Ctrl-C into exit 130."""
     try:
         yield
     except InputError as exc:

@@ -23,14 +23,19 @@ def evaluate(target: Path = typer.Argument(..., help="a sweep folder (RUN), or a
     """Score on the test patients: Dice per patient; for interactive models also NoC@85/90 and one
     click per volume with propagation. For a sweep, write results.csv, table.md, curves.png, examples.png."""
     with user_errors():
-        if (target / "sweep.json").is_file() or target.is_dir():
-            from bonebench.evaluate.run import evaluate_sweep
+        from bonebench.errors import InputError
+        from bonebench.protocol.run_folders import SweepLayout
+
+        sweep = SweepLayout(target)
+        if not target.exists():
+            raise InputError(f"{target}: no such sweep folder or model file")
+        if target.is_dir():
+            from bonebench.study.evaluation import evaluate_sweep
 
             evaluate_sweep(target, device=device, noc_every=noc_every, paper=paper, report=typer.echo)
-            typer.echo(f"wrote {target / 'results.csv'}, table.md, curves.png, examples.png")
+            typer.echo(f"wrote {sweep.results_csv}, {sweep.table.name}, {sweep.curves.name}, {sweep.examples.name}")
             return
-        from bonebench.errors import InputError
-        from bonebench.evaluate.run import evaluate_model
+        from bonebench.study.evaluation import evaluate_model
 
         if data is None or label is None:
             raise InputError("evaluating one model needs --data and --label")

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import List, Optional
 
@@ -20,6 +21,7 @@ BYTES_PER_VOXEL = 12  # the file's voxels, a float32 copy, the mask and slack
 
 
 def parse_triple(text: str, what: str) -> tuple[float, float, float]:
+    """Three numbers from "x,y,z", or InputError naming the option."""
     parts = text.split(",")
     try:
         values = tuple(float(p) for p in parts)
@@ -62,6 +64,22 @@ def _check_memory(volume: Path) -> None:
                          f"{available / 2**30:.1f} GiB available)")
 
 
+@dataclass(frozen=True)
+class SegmentRequest:
+    """What the user asked bb-segment (or bb-demo) for, as typed: validated and run by run_segment."""
+
+    volume: Path
+    out: Path
+    clicks: tuple[str, ...] = ()
+    bg_clicks: tuple[str, ...] = ()
+    click_mm: bool = False
+    model: Path | None = None
+    device: str = "auto"
+    threads: int | None = None
+    propagate: bool = True
+    preview: Path | None = None
+
+
 @app.command()
 def segment(volume: Path = typer.Argument(..., help="CT volume: NIfTI, NRRD, MHA or a DICOM series folder"),
             click: List[str] = typer.Option([], "--click", help="x,y,z voxel indices of a click on the bone"),
@@ -75,57 +93,43 @@ def segment(volume: Path = typer.Argument(..., help="CT volume: NIfTI, NRRD, MHA
             preview: Optional[Path] = typer.Option(None, "--preview", help="PNG overlay of a few slices")) -> None:
     """Segment the clicked bone (interactive model) or the target bone (automatic model)."""
     with user_errors():
-        summary = run_segment(volume, click, bg_click, click_mm, model_path, out, device, threads,
-                              not no_propagate, preview)
-        typer.echo(summary)
+        request = SegmentRequest(volume, out, tuple(click), tuple(bg_click), click_mm, model_path, device, threads,
+                                 not no_propagate, preview)
+        typer.echo(run_segment(request))
 
 
-def run_segment(volume: Path, clicks: list[str], bg_clicks: list[str], click_mm: bool, model_path: Path | None,
-                out: Path, device: str, threads: int | None, propagate: bool, preview: Path | None) -> str:
-    import numpy as np
-
-    from bonebench.data.volume_io import read_volume, write_mask
-    from bonebench.runtime.automatic import segment_volume
-    from bonebench.runtime.interactive import InteractiveSession
+def run_segment(request: SegmentRequest) -> str:
+    """Read, segment (runtime.segment), write; returns the summary line."""
+    from bonebench.data.volume_io import read_volume
+    from bonebench.runtime.segment import segment as segment_volume
     from bonebench.runtime.session import Model
 
     t0 = time.perf_counter()
-    model = Model(model_path, device=device, threads=threads)
-    _check_memory(volume)
-    hu, geometry = read_volume(volume)
-    hu = hu.astype(np.float32, copy=False)
-    points = [(_voxel(c, "--click", geometry, click_mm), True) for c in clicks]
-    points += [(_voxel(c, "--bg-click", geometry, click_mm), False) for c in bg_clicks]
+    model = Model(request.model, device=request.device, threads=request.threads)
+    _check_memory(request.volume)
+    hu, geometry = read_volume(request.volume)
+    clicks = [_voxel(c, "--click", geometry, request.click_mm) for c in request.clicks]
+    bg_clicks = [_voxel(c, "--bg-click", geometry, request.click_mm) for c in request.bg_clicks]
     t_load = time.perf_counter() - t0
     t1 = time.perf_counter()
-    if model.info.interactive:
-        if not any(positive for _, positive in points):
-            raise InputError("an interactive model needs at least one --click on the bone")
-        session = InteractiveSession(hu, model)
-        for (x, y, z), positive in points:
-            session.click(x, y, z, positive)
-        if propagate:
-            session.propagate()
-        mask = session.mask
-        focus = points[0][0][2]
-    else:
-        if points:
-            raise InputError(f"model {model.info.name} ({model.info.group}) is automatic and takes no clicks")
-        mask = segment_volume(model, hu)
-        focus = int(np.argmax(mask.sum(axis=(1, 2))))
+    result = segment_volume(hu, model, clicks, bg_clicks, propagate=request.propagate)
     t_infer = time.perf_counter() - t1
     t2 = time.perf_counter()
-    write_mask(out, mask, geometry)
-    if preview is not None:
+    _write_outputs(request, hu, result, geometry)
+    t_save = time.perf_counter() - t2
+    return (f"{request.out}: {result.voxels} voxels, {result.voxels * geometry.voxel_volume_ml:.2f} mL, "
+            f"{len(result.slices)} slices ({model.info.name} on {model.providers[0].replace('ExecutionProvider', '')}); "
+            f"load {t_load:.2f} s, inference {t_infer:.2f} s, save {t_save:.2f} s")
+
+
+def _write_outputs(request: SegmentRequest, hu, result, geometry) -> None:
+    from bonebench.data.volume_io import write_mask
+
+    write_mask(request.out, result.mask, geometry)
+    if request.preview is not None:
         from bonebench.runtime.preview import write_preview
 
-        write_preview(preview, hu, mask, focus)
-    t_save = time.perf_counter() - t2
-    voxels = int(mask.sum())
-    slices = int(mask.any(axis=(1, 2)).sum())
-    return (f"{out}: {voxels} voxels, {voxels * geometry.voxel_volume_ml:.2f} mL, {slices} slices "
-            f"({model.info.name} on {model.providers[0].replace('ExecutionProvider', '')}); "
-            f"load {t_load:.2f} s, inference {t_infer:.2f} s, save {t_save:.2f} s")
+        write_preview(request.preview, hu, result.mask, result.focus)
 
 
 @demo_app.command()
@@ -135,7 +139,6 @@ def demo(out: Path = typer.Option(Path("demo"), "--out", help="folder for the ph
          device: str = typer.Option("auto", "--device")) -> None:
     """Make a leg phantom, click once on the right fibula, propagate, and score against the truth."""
     with user_errors():
-        import numpy as np
 
         from bonebench.data.phantoms import FIBULA, PhantomShape, make_phantom
         from bonebench.data.volume_io import write_volume
@@ -148,8 +151,8 @@ def demo(out: Path = typer.Option(Path("demo"), "--out", help="folder for the ph
         truth[:, :, hu.shape[2] // 2:] = False  # the right leg's fibula: the image's left half (LPS)
         z = hu.shape[0] // 2
         y, x = innermost_point(truth[z])
-        summary = run_segment(volume, [f"{x},{y},{z}"], [], False, model_path, out / "fibula_mask.nii.gz",
-                              device, None, True, out / "preview.png")
+        summary = run_segment(SegmentRequest(volume, out / "fibula_mask.nii.gz", (f"{x},{y},{z}",),
+                                             model=model_path, device=device, preview=out / "preview.png"))
         from bonebench.data.volume_io import read_volume
 
         mask = read_volume(out / "fibula_mask.nii.gz")[0] > 0

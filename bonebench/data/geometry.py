@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import numpy as np
 import SimpleITK as sitk
@@ -19,6 +19,7 @@ class VolumeGeometry:
 
     @classmethod
     def of_image(cls, image: sitk.Image) -> "VolumeGeometry":
+        """The geometry of a SimpleITK image (size, spacing, origin, direction)."""
         return cls(
             size=tuple(int(v) for v in image.GetSize()),
             spacing=tuple(float(v) for v in image.GetSpacing()),
@@ -50,15 +51,3 @@ class VolumeGeometry:
         offset = np.asarray(point, dtype=np.float64) - np.asarray(self.origin)
         continuous = np.linalg.solve(direction, offset) / np.asarray(self.spacing)
         return tuple(int(v) for v in np.rint(continuous))
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict) -> "VolumeGeometry":
-        return cls(
-            size=tuple(d["size"]),
-            spacing=tuple(d["spacing"]),
-            origin=tuple(d["origin"]),
-            direction=tuple(d["direction"]),
-        )

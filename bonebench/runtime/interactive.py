@@ -12,13 +12,15 @@ predicted under the click, or the area collapses (below a fifth of the previous 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 
-from bonebench.data.intensity import window_hu
 from bonebench.errors import InputError
-from bonebench.kernels import click_maps, innermost_point, label_components
-from bonebench.runtime.automatic import THRESHOLD, predict
+from bonebench.kernels import innermost_point, label_components
+from bonebench.protocol.clicks import ClickSet
+from bonebench.protocol.network import THRESHOLD, network_input
+from bonebench.runtime.automatic import predict
 from bonebench.runtime.session import Model
 
 AIR_HU = -400.0
@@ -76,16 +78,17 @@ class InteractiveSession:
             else:
                 self.clicks.pop(z, None)
 
-    def propagate(self) -> tuple[int, int]:
+    def propagate(self, progress: Callable[[int, int], None] | None = None) -> tuple[int, int]:
         """Carry the mask of the clicked slices up and down until the bone ends; returns the first
-        and last slice of the result."""
+        and last slice of the result. `progress(done, total)` is called after each slice (total: the
+        volume's slices, an upper bound)."""
         seeds = [z for z, cl in self.clicks.items() if any(p for _, _, p in cl) and self.mask[z].any()]
         if not seeds:
             raise InputError("nothing to propagate: click on the bone first")
         action = _Action()
         for start in sorted(seeds):
             for step in (1, -1):
-                self._walk(start, step, action)
+                self._walk(start, step, action, progress)
         self._history.append(action)
         filled = np.flatnonzero(self.mask.any(axis=(1, 2)))
         return int(filled[0]), int(filled[-1])
@@ -102,7 +105,7 @@ class InteractiveSession:
             action.slices[z] = self.mask[z].copy()
             action.clicks[z] = list(self.clicks.get(z, []))
 
-    def _walk(self, start: int, step: int, action: _Action) -> None:
+    def _walk(self, start: int, step: int, action: _Action, progress) -> None:
         previous = self.mask[start]
         z = start + step
         while 0 <= z < self.hu.shape[0] and z not in self.clicks:
@@ -119,6 +122,8 @@ class InteractiveSession:
             self.mask[z] = result
             previous = result
             z += step
+            if progress is not None:
+                progress(len(action.slices), self.hu.shape[0])
 
     def _window(self, points: list[tuple[int, int, bool]], side: int) -> tuple[int, int, int, int]:
         """A side x side window (clamped to the slice) around the clicks' centre."""
@@ -148,13 +153,12 @@ class InteractiveSession:
             side *= 2
 
     def _predict_window(self, z: int, points, y0: int, y1: int, x0: int, x1: int) -> np.ndarray:
-        image = window_hu(self.hu[z, y0:y1, x0:x1])
         fg = [(y - y0, x - x0) for y, x, p in points if p]
         bg = [(y - y0, x - x0) for y, x, p in points if not p]
-        channels = [image[None], click_maps(image.shape, fg, bg, sigma=self.model.info.click_sigma)]
-        if self.model.info.prev_mask:
-            channels.append(self.mask[z, y0:y1, x0:x1][None].astype(np.float32))
-        probability = predict(self.model, np.concatenate(channels)[None])[0]
+        clicks = ClickSet.from_points((y1 - y0, x1 - x0), fg, bg)
+        inputs = network_input(self.hu[z:z + 1, y0:y1, x0:x1], self.model.info.inputs, clicks,
+                               self.mask[z:z + 1, y0:y1, x0:x1])
+        probability = predict(self.model, inputs)[0]
         return _keep_clicked(probability > THRESHOLD, fg)
 
 

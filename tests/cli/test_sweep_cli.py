@@ -28,4 +28,4 @@ def test_sweep_bad_input(phantom_dataset, tmp_path):
         result = runner.invoke(train_app, args)
         assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output, result.output
     result = runner.invoke(eval_app, [str(tmp_path / "nothing.pt"), "--device", "cpu"])
-    assert result.exit_code == 2 and "--data and --label" in result.output
+    assert result.exit_code == 2 and "nothing.pt: no such" in result.output  # names the missing path
