@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 from napari.layers import Image
 from napari.qt.threading import create_worker
+from qtpy.QtCore import QTimer
 from qtpy.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QGridLayout, QLabel, QProgressBar, QPushButton,
                             QVBoxLayout, QWidget)
 
@@ -56,6 +57,7 @@ class BonebenchWidget(QWidget):
         self.progress.setVisible(False)
         self.status = QLabel("open a volume, then click a bone")
         self.status.setWordWrap(True)
+        self.status.setMinimumHeight(4 * self.status.fontMetrics().lineSpacing())  # room for 2-3 lines
         buttons = QGridLayout()
         self.buttons = {}
         actions = [("Open volume…", self.choose_volume), ("Model…", self.choose_model),
@@ -91,6 +93,7 @@ class BonebenchWidget(QWidget):
             return self._say(str(exc), error=True)
         layer = self.viewer.add_image(data, **kwargs)
         self.image_combo.setCurrentIndex(self.image_combo.findText(layer.name))
+        self.select_clicks_layer()
         return layer
 
     def choose_model(self) -> None:
@@ -115,7 +118,8 @@ class BonebenchWidget(QWidget):
             return self._say(str(exc), error=True)
         info = self.model.info
         where = self.model.providers[0].replace("ExecutionProvider", "")
-        self.model_label.setText(f"model: {info.name} ({info.label}) on {where}\n{self.model.path}")
+        self.model_label.setText(f"model: {info.name} ({info.label}) on {where}, {self.model.path.name}")
+        self.model_label.setToolTip(str(self.model.path))
 
     def _list_images(self, event=None) -> None:
         """Keep the volume list in step with the viewer's 3D image layers."""
@@ -147,12 +151,18 @@ class BonebenchWidget(QWidget):
         transform = layer_transform(geometry)
         self.labels_layer = self.viewer.add_labels(self.controller.labels, name=LABELS_NAME, opacity=0.6,
                                                    **transform)
-        self.points_layer = self.viewer.add_points(np.empty((0, 3)), name=POINTS_NAME, size=4, border_width=0,
+        self.points_layer = self.viewer.add_points(np.empty((0, 3)), name=POINTS_NAME, size=3, border_width=0,
                                                    face_color=FOREGROUND, **transform)
         self.points_layer.mode = "pan_zoom"  # the layer shows clicks; our callback adds them
         self.points_layer.mouse_drag_callbacks.append(self._on_mouse)
         self.points_layer.bind_key("Shift-P", lambda layer: self.propagate(), overwrite=True)
-        self.viewer.layers.selection.active = self.points_layer
+        self.select_clicks_layer()
+        QTimer.singleShot(0, self.select_clicks_layer)  # napari selects a just-inserted image after us
+
+    def select_clicks_layer(self) -> None:
+        """Make the clicks layer active, so that mouse clicks reach our callback."""
+        if self.points_layer is not None and self.points_layer in self.viewer.layers:
+            self.viewer.layers.selection.active = self.points_layer
 
     # ------------------------------------------------------------------ clicks
 
@@ -254,7 +264,7 @@ class BonebenchWidget(QWidget):
         self.points_layer.data = np.array([(c.z, c.y, c.x) for c in clicks], float).reshape(-1, 3)
         if clicks:
             self.points_layer.face_color = [FOREGROUND if c.positive else BACKGROUND for c in clicks]
-        self._say(self.controller.status_text() + (f" — {message}" if message else ""))
+        self._say(self.controller.status_text() + (f"\n{message}" if message else ""))
 
     def _set_enabled(self, enabled: bool) -> None:
         for button in self.buttons.values():
