@@ -95,12 +95,13 @@ class Controller:
         self._compose(slice(z, z + 1))
         self.timings = {"click": time.perf_counter() - t0}
 
-    def propagate(self) -> tuple[int, int]:
+    def propagate(self, progress=None) -> tuple[int, int]:
         """Carry the current bone through the volume from its clicked slices; returns the first and
-        last slice. Seconds on a CPU: the widget calls it in a worker thread."""
+        last slice; `progress(done, total)` after each slice. Seconds on a CPU: the widget calls it
+        in a worker thread."""
         t0 = time.perf_counter()
         bone = self._bone()
-        first, last = bone.session.propagate()
+        first, last = bone.session.propagate(progress)
         bone.actions.append(None)
         self._compose()
         self.timings = {"propagate": time.perf_counter() - t0}
