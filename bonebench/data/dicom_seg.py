@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
@@ -25,9 +24,6 @@ from bonebench.data.dicom_series import DicomSource
 from bonebench.data.geometry import VolumeGeometry
 from bonebench.errors import InputError
 
-DICOM_SEG, VOLUME = "dicom-seg", "volume"
-MASK_FORMATS = (VOLUME, DICOM_SEG)
-DICOM_SEG_SUFFIXES = (".dcm",)
 SEG_SERIES_NUMBER = 100  # a series number of its own, apart from the CT's usual 1..10
 
 # bone name (lower case, as in a model's label) -> attribute of pydicom's `codes.SCT`. The one table
@@ -52,16 +48,6 @@ class SegAlgorithm:
     interactive: bool
     version: str = bonebench.__version__
     parameters: dict[str, str] = field(default_factory=dict)
-
-
-def choose_mask_format(out: Path, requested: str | None = None) -> str:
-    """The mask format: the one requested (`dicom-seg` or `volume`), else by the output's extension
-    (.dcm -> DICOM-SEG, anything else -> a SimpleITK volume file)."""
-    if requested is not None:
-        if requested not in MASK_FORMATS:
-            raise InputError(f"--format {requested!r}: expected one of {', '.join(MASK_FORMATS)}")
-        return requested
-    return DICOM_SEG if Path(out).suffix.lower() in DICOM_SEG_SUFFIXES else VOLUME
 
 
 def bone_codes(bone: str):

@@ -11,8 +11,8 @@ highdicom = pytest.importorskip("highdicom")
 import pydicom  # noqa: E402
 from pydicom.sr.codedict import codes  # noqa: E402
 
-from bonebench.data.dicom_seg import (BONE_CODES, DICOM_SEG, VOLUME, SegAlgorithm, bone_codes,  # noqa: E402
-                                      choose_mask_format, write_dicom_seg)
+from bonebench.data.dicom_seg import BONE_CODES, SegAlgorithm, bone_codes, write_dicom_seg  # noqa: E402
+from bonebench.data.mask_output import DICOM_SEG, VOLUME, choose_mask_format  # noqa: E402
 from bonebench.data.volume_io import read_volume_with_source, write_volume  # noqa: E402
 from bonebench.data.geometry import VolumeGeometry  # noqa: E402
 from bonebench.errors import InputError  # noqa: E402
@@ -133,13 +133,18 @@ def test_every_bone_name_has_a_snomed_code_and_others_are_generic_bone():
     assert (category, concept) == (codes.SCT.Tissue, codes.SCT.Bone) and concept.value == "272673000"
 
 
-def test_mask_format_from_extension_or_request(tmp_path):
-    assert choose_mask_format(tmp_path / "m.dcm") == DICOM_SEG
-    assert choose_mask_format(tmp_path / "m.DCM") == DICOM_SEG
-    assert choose_mask_format(tmp_path / "m.nii.gz") == VOLUME
-    assert choose_mask_format(tmp_path / "m.seg", "dicom-seg") == DICOM_SEG
+def test_mask_format_from_extension_or_request(series):
+    tmp_path, _, written = series
+    folder, nifti = written[0].path.parent, tmp_path / "ct.nii.gz"
+    assert choose_mask_format(folder, tmp_path / "m.dcm") == DICOM_SEG
+    assert choose_mask_format(folder, tmp_path / "m.DCM") == DICOM_SEG
+    assert choose_mask_format(folder, tmp_path / "m.nii.gz") == VOLUME
+    assert choose_mask_format(folder, tmp_path / "m.seg", "dicom-seg") == DICOM_SEG
+    assert choose_mask_format(nifti, tmp_path / "m.dcm", "volume") == VOLUME
     with pytest.raises(InputError, match="--format"):
-        choose_mask_format(tmp_path / "m.dcm", "rtstruct")
+        choose_mask_format(folder, tmp_path / "m.dcm", "rtstruct")
+    with pytest.raises(InputError, match="needs a DICOM series folder"):
+        choose_mask_format(nifti, tmp_path / "m.dcm")
 
 
 def test_volume_files_have_no_dicom_source(tmp_path):
