@@ -72,7 +72,7 @@ def segment_description(bone: str, algorithm: SegAlgorithm):
         source=algorithm.model, parameters={"model": algorithm.model, **algorithm.parameters})
     kind = hd.seg.SegmentAlgorithmTypeValues.SEMIAUTOMATIC if algorithm.interactive \
         else hd.seg.SegmentAlgorithmTypeValues.AUTOMATIC
-    return hd.seg.SegmentDescription(segment_number=1, segment_label=bone.strip() or "bone",
+    return hd.seg.SegmentDescription(segment_number=1, segment_label=(bone.strip() or "bone")[:64],
                                      segmented_property_category=category, segmented_property_type=property_type,
                                      algorithm_type=kind, algorithm_identification=identification)
 
