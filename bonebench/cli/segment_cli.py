@@ -68,7 +68,14 @@ def segment(volume: Path = typer.Argument(..., help="CT volume: NIfTI, NRRD, MHA
             bg_click: List[str] = typer.Option([], "--bg-click", help="x,y,z of a background click"),
             click_mm: bool = typer.Option(False, "--click-mm", help="clicks are physical LPS millimetres"),
             model_path: Optional[Path] = typer.Option(None, "--model", help="ONNX model (default: the shipped one)"),
-            out: Path = typer.Option(..., "-o", "--out", help="mask to write (same geometry as the input)"),
+            out: Path = typer.Option(..., "-o", "--out", help="mask to write (same geometry as the input); "
+                                     "a .dcm name writes a DICOM-SEG of the input DICOM series"),
+            mask_format: Optional[str] = typer.Option(None, "--format", help="volume | dicom-seg (DICOM "
+                                                      "Segmentation referencing the input series; needs a DICOM "
+                                                      "folder). Default: by the extension of -o"),
+            bone: Optional[str] = typer.Option(None, "--bone", help="bone named (and coded) in a DICOM-SEG, "
+                                               "e.g. fibula (default: the model's label; 'bone' for a "
+                                               "multi-bone model)"),
             device: str = typer.Option("auto", "--device", help="auto | cuda | cpu"),
             threads: Optional[int] = typer.Option(None, "--threads", help="CPU threads for onnxruntime"),
             no_propagate: bool = typer.Option(False, "--no-propagate", help="only the clicked slices"),
@@ -76,23 +83,42 @@ def segment(volume: Path = typer.Argument(..., help="CT volume: NIfTI, NRRD, MHA
     """Segment the clicked bone (interactive model) or the target bone (automatic model)."""
     with user_errors():
         summary = run_segment(volume, click, bg_click, click_mm, model_path, out, device, threads,
-                              not no_propagate, preview)
+                              not no_propagate, preview, mask_format=mask_format, bone=bone)
         typer.echo(summary)
 
 
+def _mask_saver(volume: Path, out: Path, mask_format: str | None, bone: str | None):
+    """Choose the mask's format now (refusing a DICOM-SEG of a non-DICOM input before any inference)
+    and return save(mask, geometry, source, info) that writes it."""
+    from bonebench.data.dicom_seg import SegAlgorithm
+    from bonebench.data.mask_output import choose_mask_format, save_mask
+
+    fmt = choose_mask_format(volume, out, mask_format)
+
+    def save(mask, geometry, source, info) -> None:
+        algorithm = SegAlgorithm(info.name, info.interactive, parameters={"group": info.group, "labels": info.label})
+        # a multi-bone model's label lists its bones ("fibula,tibia"); which one was clicked only the user knows
+        name = bone or (info.label if "," not in info.label else "bone")
+        save_mask(out, fmt, mask, geometry, source, bone=name, algorithm=algorithm)
+
+    return save
+
+
 def run_segment(volume: Path, clicks: list[str], bg_clicks: list[str], click_mm: bool, model_path: Path | None,
-                out: Path, device: str, threads: int | None, propagate: bool, preview: Path | None) -> str:
+                out: Path, device: str, threads: int | None, propagate: bool, preview: Path | None,
+                *, mask_format: str | None = None, bone: str | None = None) -> str:
     import numpy as np
 
-    from bonebench.data.volume_io import read_volume, write_mask
+    from bonebench.data.volume_io import read_volume_with_source
     from bonebench.runtime.automatic import segment_volume
     from bonebench.runtime.interactive import InteractiveSession
     from bonebench.runtime.session import Model
 
     t0 = time.perf_counter()
+    save = _mask_saver(volume, out, mask_format, bone)
     model = Model(model_path, device=device, threads=threads)
     _check_memory(volume)
-    hu, geometry = read_volume(volume)
+    hu, geometry, source = read_volume_with_source(volume)
     hu = hu.astype(np.float32, copy=False)
     points = [(_voxel(c, "--click", geometry, click_mm), True) for c in clicks]
     points += [(_voxel(c, "--bg-click", geometry, click_mm), False) for c in bg_clicks]
@@ -115,7 +141,7 @@ def run_segment(volume: Path, clicks: list[str], bg_clicks: list[str], click_mm:
         focus = int(np.argmax(mask.sum(axis=(1, 2))))
     t_infer = time.perf_counter() - t1
     t2 = time.perf_counter()
-    write_mask(out, mask, geometry)
+    save(mask, geometry, source, model.info)
     if preview is not None:
         from bonebench.runtime.preview import write_preview
 
