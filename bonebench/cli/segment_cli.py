@@ -78,6 +78,8 @@ class SegmentRequest:
     threads: int | None = None
     propagate: bool = True
     preview: Path | None = None
+    mask_format: str | None = None  # volume | dicom-seg; None: by the extension of `out`
+    bone: str | None = None  # the bone's name in a DICOM-SEG
 
 
 @app.command()
@@ -86,7 +88,14 @@ def segment(volume: Path = typer.Argument(..., help="CT volume: NIfTI, NRRD, MHA
             bg_click: List[str] = typer.Option([], "--bg-click", help="x,y,z of a background click"),
             click_mm: bool = typer.Option(False, "--click-mm", help="clicks are physical LPS millimetres"),
             model_path: Optional[Path] = typer.Option(None, "--model", help="ONNX model (default: the shipped one)"),
-            out: Path = typer.Option(..., "-o", "--out", help="mask to write (same geometry as the input)"),
+            out: Path = typer.Option(..., "-o", "--out", help="mask to write (same geometry as the input); "
+                                     "a .dcm name writes a DICOM-SEG of the input DICOM series"),
+            mask_format: Optional[str] = typer.Option(None, "--format", help="volume | dicom-seg (DICOM "
+                                                      "Segmentation referencing the input series; needs a DICOM "
+                                                      "folder). Default: by the extension of -o"),
+            bone: Optional[str] = typer.Option(None, "--bone", help="bone named (and coded) in a DICOM-SEG, "
+                                               "e.g. fibula (default: the model's label; 'bone' for a "
+                                               "multi-bone model)"),
             device: str = typer.Option("auto", "--device", help="auto | cuda | cpu"),
             threads: Optional[int] = typer.Option(None, "--threads", help="CPU threads for onnxruntime"),
             no_propagate: bool = typer.Option(False, "--no-propagate", help="only the clicked slices"),
@@ -94,20 +103,38 @@ def segment(volume: Path = typer.Argument(..., help="CT volume: NIfTI, NRRD, MHA
     """Segment the clicked bone (interactive model) or the target bone (automatic model)."""
     with user_errors():
         request = SegmentRequest(volume, out, tuple(click), tuple(bg_click), click_mm, model_path, device, threads,
-                                 not no_propagate, preview)
+                                 not no_propagate, preview, mask_format, bone)
         typer.echo(run_segment(request))
+
+
+def _mask_saver(request: SegmentRequest):
+    """Choose the mask's format now (refusing a DICOM-SEG of a non-DICOM input before any inference)
+    and return save(mask, geometry, source, info) that writes it."""
+    from bonebench.data.dicom_seg import SegAlgorithm
+    from bonebench.data.mask_output import choose_mask_format, save_mask
+
+    fmt = choose_mask_format(request.volume, request.out, request.mask_format)
+
+    def save(mask, geometry, source, info) -> None:
+        algorithm = SegAlgorithm(info.name, info.interactive, parameters={"group": info.group, "labels": info.label})
+        # a multi-bone model's label lists its bones ("fibula,tibia"); which one was clicked only the user knows
+        name = request.bone or (info.label if "," not in info.label else "bone")
+        save_mask(request.out, fmt, mask, geometry, source, bone=name, algorithm=algorithm)
+
+    return save
 
 
 def run_segment(request: SegmentRequest) -> str:
     """Read, segment (runtime.segment), write; returns the summary line."""
-    from bonebench.data.volume_io import read_volume
+    from bonebench.data.volume_io import read_volume_with_source
     from bonebench.runtime.segment import segment as segment_volume
     from bonebench.runtime.session import Model
 
     t0 = time.perf_counter()
+    save = _mask_saver(request)
     model = Model(request.model, device=request.device, threads=request.threads)
     _check_memory(request.volume)
-    hu, geometry = read_volume(request.volume)
+    hu, geometry, source = read_volume_with_source(request.volume)
     clicks = [_voxel(c, "--click", geometry, request.click_mm) for c in request.clicks]
     bg_clicks = [_voxel(c, "--bg-click", geometry, request.click_mm) for c in request.bg_clicks]
     t_load = time.perf_counter() - t0
@@ -115,21 +142,15 @@ def run_segment(request: SegmentRequest) -> str:
     result = segment_volume(hu, model, clicks, bg_clicks, propagate=request.propagate)
     t_infer = time.perf_counter() - t1
     t2 = time.perf_counter()
-    _write_outputs(request, hu, result, geometry)
-    t_save = time.perf_counter() - t2
-    return (f"{request.out}: {result.voxels} voxels, {result.voxels * geometry.voxel_volume_ml:.2f} mL, "
-            f"{len(result.slices)} slices ({model.info.name} on {model.providers[0].replace('ExecutionProvider', '')}); "
-            f"load {t_load:.2f} s, inference {t_infer:.2f} s, save {t_save:.2f} s")
-
-
-def _write_outputs(request: SegmentRequest, hu, result, geometry) -> None:
-    from bonebench.data.volume_io import write_mask
-
-    write_mask(request.out, result.mask, geometry)
+    save(result.mask, geometry, source, model.info)
     if request.preview is not None:
         from bonebench.runtime.preview import write_preview
 
         write_preview(request.preview, hu, result.mask, result.focus)
+    t_save = time.perf_counter() - t2
+    return (f"{request.out}: {result.voxels} voxels, {result.voxels * geometry.voxel_volume_ml:.2f} mL, "
+            f"{len(result.slices)} slices ({model.info.name} on {model.providers[0].replace('ExecutionProvider', '')}); "
+            f"load {t_load:.2f} s, inference {t_infer:.2f} s, save {t_save:.2f} s")
 
 
 @demo_app.command()
@@ -139,7 +160,6 @@ def demo(out: Path = typer.Option(Path("demo"), "--out", help="folder for the ph
          device: str = typer.Option("auto", "--device")) -> None:
     """Make a leg phantom, click once on the right fibula, propagate, and score against the truth."""
     with user_errors():
-
         from bonebench.data.phantoms import FIBULA, PhantomShape, make_phantom
         from bonebench.data.volume_io import write_volume
         from bonebench.kernels import dice, innermost_point
