@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import SimpleITK as sitk
@@ -51,3 +51,12 @@ class VolumeGeometry:
         offset = np.asarray(point, dtype=np.float64) - np.asarray(self.origin)
         continuous = np.linalg.solve(direction, offset) / np.asarray(self.spacing)
         return tuple(int(v) for v in np.rint(continuous))
+
+    def to_dict(self) -> dict:
+        """Plain lists and numbers (the napari layer's metadata carries the geometry this way)."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "VolumeGeometry":
+        return cls(size=tuple(d["size"]), spacing=tuple(d["spacing"]), origin=tuple(d["origin"]),
+                   direction=tuple(d["direction"]))
