@@ -178,37 +178,20 @@ class Controller:
 
 
 def save_dicom_seg(path: Path, controller: Controller) -> tuple[Path, str]:
-    """Where DICOM-SEG output plugs in (issue 13: `bonebench.data.dicom_seg`, built separately).
-
-    A DICOM-SEG references the source series, so it needs a DICOM folder as input. While
-    `bonebench.data.dicom_seg` is absent this writes NIfTI beside the requested path and says so.
-    """
-    from bonebench.data.volume_io import write_mask
+    """One single-segment DICOM-SEG per bone (path itself when there is one bone, else
+    NAME_bone<label>.dcm), referencing the source DICOM series (bonebench.data.dicom_seg)."""
+    from bonebench.data import dicom_seg
+    from bonebench.data.volume_io import read_volume_with_source
 
     if controller.source is None or not controller.source.is_dir():
         raise InputError("DICOM-SEG needs a DICOM series as input; save as .nii.gz instead")
-    try:
-        from bonebench.data import dicom_seg
-    except ImportError:
-        fallback = path.with_name(path.name[: -len(DICOM_SEG_SUFFIX)] + ".nii.gz")
-        write_mask(fallback, controller.labels, controller.geometry)
-        return fallback, (f"DICOM-SEG output is not available in this bonebench (no bonebench.data.dicom_seg); "
-                          f"saved NIfTI instead: {fallback.name}")
-    return _write_dicom_segs(dicom_seg, path, controller)
-
-
-def _write_dicom_segs(dicom_seg, path: Path, controller: Controller) -> tuple[Path, str]:
-    """One single-segment DICOM-SEG per bone (path itself when there is one bone, else
-    NAME_bone<label>.dcm), through the API drafted for bonebench.data.dicom_seg:
-    write_dicom_seg(path, mask, geometry, source, bone=..., algorithm=SegAlgorithm(...)).
-    Untested here until that module lands on this branch."""
-    from bonebench.data.volume_io import read_volume_with_source
-
     _, _, source = read_volume_with_source(controller.source)
     info = controller.model.info
     bone_name = info.label if "," not in info.label else "bone"
     algorithm = dicom_seg.SegAlgorithm(model=info.name, interactive=True)
     labels = [label for label in sorted(controller.bones) if (controller.labels == label).any()]
+    if not labels:
+        raise InputError("nothing to save: segment a bone first")
     stem = path.name[: -len(DICOM_SEG_SUFFIX)]
     written = []
     for label in labels:
@@ -216,6 +199,4 @@ def _write_dicom_segs(dicom_seg, path: Path, controller: Controller) -> tuple[Pa
         dicom_seg.write_dicom_seg(out, controller.labels == label, controller.geometry, source,
                                   bone=bone_name, algorithm=algorithm)
         written.append(out)
-    if not written:
-        raise InputError("nothing to save: segment a bone first")
     return written[0], f"saved DICOM-SEG: {', '.join(p.name for p in written)}"

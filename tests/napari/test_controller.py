@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 
 import numpy as np
 import pytest
@@ -103,17 +102,33 @@ def test_dicom_seg_needs_a_dicom_input(controller, tmp_path):
     assert not list(tmp_path.iterdir())
 
 
-@pytest.mark.skipif(importlib.util.find_spec("bonebench.data.dicom_seg") is not None,
-                    reason="bonebench.data.dicom_seg is present: DICOM-SEG is written, no fallback")
-def test_dicom_seg_falls_back_to_nifti_while_the_module_is_absent(leg, model, tmp_path):
-    controller = Controller(leg.hu, leg.geometry, model, source=tmp_path)  # a folder: a DICOM input
-    x, y, z = leg.click
-    controller.click(x, y, z)
+def test_dicom_input_saves_a_dicom_seg_with_the_same_frames(model, tmp_path):
+    """A phantom as a CT series (file names against the slice order): click, propagate, save .dcm;
+    highdicom reads back frames equal to the labels, instance by instance."""
+    highdicom = pytest.importorskip("highdicom")
+    from bonebench.data.phantoms import PhantomShape, make_phantom
+    from bonebench.data.volume_io import read_volume_with_source
+    from bonebench.kernels import innermost_point
+    from tests.conftest import PHANTOM_SEED, right_fibula
+    from tests.dicom_series import write_ct_series
+
+    hu, labels, geometry = make_phantom(PHANTOM_SEED, PhantomShape(size_xy=256, slices=8))
+    positions = [(geometry.origin[0], geometry.origin[1], geometry.origin[2] + k * geometry.spacing[2])
+                 for k in range(8)]
+    write_ct_series(tmp_path / "ct", hu, spacing=geometry.spacing, positions=positions,
+                    names=[f"IM{8 - k:04d}" for k in range(8)])
+    volume, read_geometry, source = read_volume_with_source(tmp_path / "ct")
+    controller = Controller(volume, read_geometry, model, source=tmp_path / "ct")
+    y, x = innermost_point(right_fibula(labels)[4])
+    controller.click(int(x), int(y), 4)
+    controller.propagate()
     written, message = controller.save(tmp_path / "mask.dcm")
-    assert written == tmp_path / "mask.nii.gz" and "NIfTI instead" in message
-    assert not (tmp_path / "mask.dcm").exists()
-    mask, geometry = read_volume(written)
-    assert geometry == leg.geometry and (mask == controller.labels).all()
+    assert written == tmp_path / "mask.dcm" and "DICOM-SEG" in message
+    assert controller.labels.any()
+    seg = highdicom.seg.segread(written)
+    frames = seg.get_pixels_by_source_instance(list(source.sop_instance_uids), segment_numbers=[1],
+                                               assert_missing_frames_are_empty=True)
+    np.testing.assert_array_equal(frames[..., 0], controller.labels == 1)
 
 
 def test_a_volume_that_does_not_match_its_geometry_is_refused(leg, model):
