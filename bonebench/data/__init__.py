@@ -1,5 +1,5 @@
 """Data layer: volumes in and out (SimpleITK), the HU window, datasets on disk, splits, patch
-sampling and leg phantoms. Never imports torch."""
+sampling and CT phantoms (legs, joints, thorax). Never imports torch."""
 
 from bonebench.data.dataset import Dataset, LoadedCase
 from bonebench.data.geometry import VolumeGeometry

@@ -193,3 +193,19 @@ def test_cli_unknown_region_is_one_line_and_exit_2(tmp_path):
     assert not (tmp_path / "x").exists()
     with pytest.raises(Exception):
         region("elbow")
+
+
+@pytest.mark.parametrize("name", ANATOMICAL + ["mixed"])
+def test_dataset_json_names_exactly_the_bones_in_the_volumes(tmp_path, name):
+    from bonebench.data.phantoms import write_region_dataset
+
+    ids = write_region_dataset(tmp_path / name, name, 2, seed=9, shape=PhantomShape(80, 20))
+    ds = Dataset(tmp_path / name)
+    assert ds.case_ids == ids
+    present = set()
+    for case_id in ids:
+        present |= set(np.unique(ds.load_labels(case_id, [b for b in ds.labels if b != "background"]).target))
+    named = set(ds.labels.values())
+    assert present <= named
+    if name != "mixed":
+        assert present == named, (name, present, named)

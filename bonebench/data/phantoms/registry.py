@@ -7,7 +7,7 @@ single-region datasets agree, and `legs` keeps its historical 1 = fibula, 2 = ti
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
 from typing import Callable
@@ -42,6 +42,8 @@ def _anatomical(module: ModuleType, midline: bool = False) -> Callable:
 
         rng = np.random.default_rng(seed)
         patient = draw_patient(rng, shape.size_xy, shape.slices, module.CORE_MM, midline=midline)
+        centre = getattr(module, "CENTRE_MM", (0.0, 0.0, 0.0))  # where the core box sits around the origin
+        patient = replace(patient, offset=tuple(o + c for o, c in zip(patient.offset, centre)))
         params = module.draw(rng, patient)
         return render(module.build, params, patient, shape.size_xy, shape.slices, rng)
     return make

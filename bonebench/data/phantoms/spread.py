@@ -25,7 +25,7 @@ the phantom needs the right order of magnitude, not a population model):
 | soft tissue | muscle 35-65 HU, fat -120..-80 HU, subcutaneous fat 5-30 mm | standard tissue attenuation |
 
 A volume's size in voxels is a parameter (tests use 96x96x24); when it is too small to hold the
-region's core anatomy (`Region.core_mm`) at the drawn spacing, the spacing is made coarser to fit,
+region's core anatomy (the region module's CORE_MM box, around its CENTRE_MM) at the drawn spacing, the spacing is made coarser to fit,
 as a user resampling to a small grid would, so small volumes get coarse voxels rather than cropping
 the joint away.
 """

@@ -23,6 +23,7 @@ from bonebench.data.phantoms.spread import Patient
 
 LABELS = ("vertebra", "rib", "sternum")
 CORE_MM = (240.0, 200.0, 80.0)
+CENTRE_MM = (0.0, -38.0, 0.0)  # the core box spans the sternum (y ~ -135) to the spinous processes (y ~ +60)
 
 
 def draw(rng: np.random.Generator, patient: Patient) -> dict:
