@@ -9,11 +9,11 @@ from typer.testing import CliRunner
 
 from bonebench.cli.data_cli import app as data_app
 from bonebench.data.dataset import Dataset
-from bonebench.data.phantoms import (BONE_LABELS, REGIONS, PhantomShape, make_phantom, make_region_phantom,
+from bonebench.data.phantoms import (BONE_LABELS, REGIONS, PhantomShape, hip, make_phantom, make_region_phantom,
                                      region_labels)
-from bonebench.data.phantoms import hip
 from bonebench.data.phantoms.registry import region
 from bonebench.data.phantoms.spread import JOINT_GAP_MM, PIXEL_MM, SLICE_MM, draw_patient
+from bonebench.errors import InputError
 
 SMALL = PhantomShape(size_xy=96, slices=24)
 ANATOMICAL = ["knee", "hip", "shoulder", "arm", "thorax"]
@@ -65,7 +65,7 @@ def test_cortex_and_marrow_hounsfield_units_follow_the_patient(seed):
     femur = labels == BONE_LABELS["femur"]
     low = femur[: 6]  # the shaft and trochanters, where the cortex is thickest
     assert patient.cortical_hu - 450 < np.percentile(hu[:6][low], 99.5) < patient.cortical_hu + 250, patient
-    k = int(round(-geometry.origin[2] / geometry.spacing[2]))  # the slice through the head centre
+    k = round(-geometry.origin[2] / geometry.spacing[2])  # the slice through the head centre
     head = ndimage.binary_erosion(femur[k], iterations=3)
     assert head.sum() > 40
     assert abs(np.median(hu[k][head]) - patient.trabecular_hu) < 120, (np.median(hu[k][head]), patient)
@@ -191,7 +191,7 @@ def test_cli_unknown_region_is_one_line_and_exit_2(tmp_path):
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert lines == ["error: unknown region 'elbow'; valid regions: " + ", ".join(REGIONS)]
     assert not (tmp_path / "x").exists()
-    with pytest.raises(Exception):
+    with pytest.raises(InputError, match="valid regions: legs, knee, hip"):
         region("elbow")
 
 

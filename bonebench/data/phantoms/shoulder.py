@@ -68,7 +68,9 @@ def scapula(grid: Grid, p: dict, patient: Patient, label: int) -> Bone:
 
 def clavicle(grid: Grid, p: dict, patient: Patient, label: int) -> Bone:
     s, side, r = p["s"], patient.side, p["head"]
-    x = lambda v: -side * v * s  # noqa: E731 - medial distances
+    def x(medial: float) -> float:
+        return -side * medial * s
+
     z0 = r + patient.joint_gap + 16 * s
     points = [(x(-10), -6 * s, z0), (x(20), -18 * s, z0 + 2 * s), (x(60), -30 * s, z0 - 2 * s),
               (x(110), -28 * s, z0 - 12 * s), (x(150), -40 * s, z0 - 22 * s)]

@@ -76,7 +76,7 @@ def ribs(grid: Grid, p: dict, patient: Patient, label: int) -> Bone:
 
 
 def sternum(grid: Grid, p: dict, patient: Patient, label: int) -> Bone:
-    s, (a, b) = p["s"], p["chest"]
+    s, b = p["s"], p["chest"][1]
     bone = Bone("sternum", label, grid)
     front = -20 * s - b - 4 * s
     bone.add(rounded_box(grid, (0, front, 0), (15 * s, 5.5 * s, 400.0), rounding=4 * s), cortex=1.2, spongy=1.0)
