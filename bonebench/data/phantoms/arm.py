@@ -46,9 +46,9 @@ def radius(grid: Grid, p: dict, patient: Patient, label: int) -> Bone:
     bone.add(ellipsoid(grid, (x0 - side * 4 * s, -2 * s, 104 * s), (11 * s, 11 * s, 6 * s)), cortex=1.0, spongy=1.0)
     path = curve([(x0 - side * 4 * s, -2 * s, 100 * s), (x0, -2 * s, 70 * s), (x0 + side * p["bow"], 0, 0),
                   (x0 + side * 6 * s, -2 * s, -90 * s)], 10)
-    radii = np.interp(np.linspace(0, 1, 10), [0, 0.2, 0.75, 1], [7 * s, p["rad"], p["rad"], 11 * s])
+    radii = np.interp(np.linspace(0, 1, 10), [0, 0.2, 0.75, 1], [7 * s, p["rad"], p["rad"], 8.5 * s])
     bone.add(tube(grid, path, radii), cortex=2.5, spongy=0.0)
-    bone.add(ellipsoid(grid, (x0 + side * 4 * s, 0, -112 * s), (17 * s, 11 * s, 14 * s)), cortex=1.0, spongy=1.0)
+    bone.add(ellipsoid(grid, (x0 + side * 4 * s, 0, -108 * s), (17 * s, 11 * s, 20 * s)), cortex=1.0, spongy=1.0)
     return bone
 
 
