@@ -1,4 +1,4 @@
-"""bb-data: make leg phantoms, make and show patient splits."""
+"""bb-data: make CT phantoms (legs, joints, thorax), make and show patient splits."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from pathlib import Path
 import typer
 
 from bonebench.cli.common import user_errors
+from bonebench.data.phantoms.registry import REGIONS
 
-app = typer.Typer(help="Datasets: leg phantoms and patient splits.", no_args_is_help=True,
+app = typer.Typer(help="Datasets: CT phantoms of bones and joints, and patient splits.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
 
 
@@ -17,13 +18,17 @@ def phantoms(out: Path = typer.Argument(..., help="dataset folder to write (nnU-
              cases: int = typer.Option(10, "--cases", min=1, help="number of patients"),
              seed: int = typer.Option(0, "--seed", help="dataset seed; same seed, same volumes"),
              size: int = typer.Option(256, "--size", min=32, help="in-plane voxels (square)"),
-             slices: int = typer.Option(100, "--slices", min=2, help="axial slices")) -> None:
-    """Write procedural lower-leg CT phantoms (labels: 1 fibula, 2 tibia)."""
+             slices: int = typer.Option(100, "--slices", min=2, help="axial slices"),
+             region: str = typer.Option("legs", "--region",
+                                        help="body region: " + ", ".join(REGIONS) + " (legs: the historical "
+                                             "lower-leg phantoms; mixed: a random region per case)")) -> None:
+    """Write procedural CT phantoms of one body region as an nnU-Net raw dataset (bone names and
+    values in dataset.json)."""
     with user_errors():
-        from bonebench.data.phantoms import PhantomShape, write_phantom_dataset
+        from bonebench.data.phantoms import PhantomShape, write_region_dataset
 
-        ids = write_phantom_dataset(out, cases, seed, PhantomShape(size_xy=size, slices=slices))
-        typer.echo(f"wrote {len(ids)} phantom cases to {out}")
+        ids = write_region_dataset(out, region, cases, seed, PhantomShape(size_xy=size, slices=slices))
+        typer.echo(f"wrote {len(ids)} {region} phantom cases to {out}")
 
 
 @app.command()

@@ -1,2 +1,2 @@
 """Data layer: volumes in and out (SimpleITK), the HU window, datasets on disk, splits, patch
-sampling and phantoms. Never imports torch."""
+sampling and CT phantoms (legs, joints, thorax). Never imports torch."""
