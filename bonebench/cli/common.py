@@ -24,6 +24,7 @@ APP = dict(add_completion=False, pretty_exceptions_enable=False, rich_markup_mod
 
 @contextlib.contextmanager
 def user_errors() -> Iterator[None]:
+    """Turn InputError into one stderr line and exit code 2, Ctrl-C into exit 130."""
     try:
         yield
     except InputError as exc:

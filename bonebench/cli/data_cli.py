@@ -1,4 +1,4 @@
-"""bb-data: make leg phantoms, make and show patient splits."""
+"""bb-data: make CT phantoms (legs, joints, thorax), make and show patient splits."""
 
 from __future__ import annotations
 
@@ -7,18 +7,17 @@ from pathlib import Path
 import typer
 
 from bonebench.cli.common import APP, OneLineCommand, OneLineGroup, user_errors
+from bonebench.data.phantoms.registry import REGIONS
 
-app = typer.Typer(help="Datasets: leg phantoms and patient splits.", no_args_is_help=True, cls=OneLineGroup,
-                  **APP)
+app = typer.Typer(help="Datasets: CT phantoms of bones and joints, and patient splits.", no_args_is_help=True,
+                  cls=OneLineGroup, **APP)
 DATASET = typer.Argument(..., metavar="FOLDER", show_default=False,
                          help="dataset folder (nnU-Net raw layout: dataset.json, imagesTr, labelsTr)")
 
 
-PHANTOM_DATASET_NAME = "bonebench-leg-phantoms"
-
-
 def check_phantom_folder(out: Path) -> None:
-    """The phantoms go to a new or empty folder, or over earlier phantoms; never over other data."""
+    """The phantoms go to a new or empty folder, or over earlier phantoms (dataset.json named
+    bonebench-<region>-phantoms); never over other data."""
     import json
 
     from bonebench.errors import InputError
@@ -28,10 +27,10 @@ def check_phantom_folder(out: Path) -> None:
     if not out.is_dir() or not any(out.iterdir()):
         return
     try:
-        name = json.loads((out / "dataset.json").read_text()).get("name")
+        name = str(json.loads((out / "dataset.json").read_text()).get("name"))
     except (OSError, ValueError, AttributeError):
-        name = None
-    if name != PHANTOM_DATASET_NAME:
+        name = ""
+    if not (name.startswith("bonebench-") and name.endswith("-phantoms")):
         raise InputError(f"{out}: folder holds other files (not earlier phantoms); choose a new or empty folder")
 
 
@@ -42,18 +41,21 @@ def phantoms(out: Path = typer.Argument(..., metavar="FOLDER", show_default=Fals
              seed: int = typer.Option(0, "--seed", metavar="N", help="dataset seed; same seed, same volumes"),
              size: int = typer.Option(256, "--size", min=32, max=2048, metavar="N",
                                       help="in-plane voxels (square)"),
-             slices: int = typer.Option(100, "--slices", min=2, max=2048, metavar="N", help="axial slices")) -> None:
-    """Write procedural lower-leg CT phantoms (labels: 1 fibula, 2 tibia)."""
+             slices: int = typer.Option(100, "--slices", min=2, max=2048, metavar="N", help="axial slices"),
+             region: str = typer.Option("legs", "--region", metavar="REGION",
+                                        help="body region: " + ", ".join(REGIONS) + " (legs: the historical "
+                                             "lower-leg phantoms; mixed: a random region per case)")) -> None:
+    """Write procedural CT phantoms of one body region as an nnU-Net raw dataset (bone names and
+    values in dataset.json)."""
     with user_errors():
         from bonebench.data.checks import check_writable_folder
-        from bonebench.data.phantoms import PhantomShape, write_phantom_dataset
-        from bonebench.errors import InputError
+        from bonebench.data.phantoms import PhantomShape, write_region_dataset
 
         check_phantom_folder(out)
         check_writable_folder(out / "dataset.json", "FOLDER")
 
-        ids = write_phantom_dataset(out, cases, seed, PhantomShape(size_xy=size, slices=slices))
-        typer.echo(f"wrote {len(ids)} phantom cases to {out}")
+        ids = write_region_dataset(out, region, cases, seed, PhantomShape(size_xy=size, slices=slices))
+        typer.echo(f"wrote {len(ids)} {region} phantom cases to {out}")
 
 
 @app.command(cls=OneLineCommand)

@@ -56,14 +56,17 @@ def evaluate(target: Path = typer.Argument(..., metavar="RUN|MODEL", show_defaul
     """Score on the test patients: Dice per patient; for interactive models also NoC@85/90 and one
     click per volume with propagation. For a sweep, write results.csv, table.md, curves.png, examples.png."""
     with user_errors():
+        from bonebench.protocol.run_folders import SweepLayout
+
         check_eval_request(target, data, label, split)
+        sweep = SweepLayout(target)
         if target.is_dir():
-            from bonebench.evaluate.run import evaluate_sweep
+            from bonebench.study.evaluation import evaluate_sweep
 
             evaluate_sweep(target, device=device, noc_every=noc_every, paper=paper, report=typer.echo)
-            typer.echo(f"wrote {target / 'results.csv'}, table.md, curves.png, examples.png")
+            typer.echo(f"wrote {sweep.results_csv}, {sweep.table.name}, {sweep.curves.name}, {sweep.examples.name}")
             return
-        from bonebench.evaluate.run import evaluate_model
+        from bonebench.study.evaluation import evaluate_model
 
         for row in evaluate_model(target, data, label, device=device, noc_every=noc_every, split_path=split):
             typer.echo(", ".join(f"{k}={v:.4f}" if isinstance(v, float) else f"{k}={v}" for k, v in row.items()))

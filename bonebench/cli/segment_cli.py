@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import List, Optional
 
@@ -44,6 +45,25 @@ def _check_memory(volume: Path) -> None:
                          f"{available / 2**30:.1f} GiB available)")
 
 
+@dataclass(frozen=True)
+class SegmentRequest:
+    """What the user asked bb-segment (or bb-demo) for, as typed: validated and run by run_segment."""
+
+    volume: Path
+    out: Path
+    clicks: tuple[str, ...] = ()
+    bg_clicks: tuple[str, ...] = ()
+    click_mm: bool = False
+    model: Path | None = None
+    device: str = "auto"
+    threads: int | None = None
+    propagate: bool = True
+    preview: Path | None = None
+    mask_format: str | None = None  # volume | dicom-seg; None: by the extension of `out`
+    bone: str | None = None  # the bone's name in a DICOM-SEG
+    intensity_offset: float | None = None  # added to the stored values to get HU; None: they must be HU
+
+
 @app.command(cls=OneLineCommand)
 def segment(volume: Path = typer.Argument(..., metavar="VOLUME", show_default=False,
                                           help="CT volume in HU: a NIfTI, NRRD or MHA file, or a DICOM series folder"),
@@ -56,7 +76,14 @@ def segment(volume: Path = typer.Argument(..., metavar="VOLUME", show_default=Fa
             model_path: Optional[Path] = typer.Option(None, "--model", metavar="FILE", show_default="the shipped model",
                                                       help="ONNX model made by bb-export"),
             out: Path = typer.Option(..., "-o", "--out", metavar="FILE", show_default=False,
-                                     help="mask to write: .nii.gz, .nii, .nrrd or .mha (same geometry as the input)"),
+                                     help="mask to write: .nii.gz, .nii, .nrrd or .mha (same geometry as the input), "
+                                          "or .dcm for a DICOM-SEG of an input DICOM series"),
+            mask_format: Optional[str] = typer.Option(None, "--format", metavar="volume|dicom-seg",
+                                                      show_default="by the extension of -o",
+                                                      help="dicom-seg: a DICOM Segmentation referencing the input "
+                                                           "series (needs a DICOM folder)"),
+            bone: Optional[str] = typer.Option(None, "--bone", metavar="NAME", show_default="the model's label",
+                                               help="bone named (and coded) in a DICOM-SEG, e.g. fibula"),
             device: str = typer.Option("auto", "--device", metavar="auto|cuda|cpu",
                                        help="where to run the model (auto: the GPU if there is one)"),
             threads: Optional[int] = typer.Option(None, "--threads", min=1, max=256, metavar="N",
@@ -71,48 +98,42 @@ def segment(volume: Path = typer.Argument(..., metavar="VOLUME", show_default=Fa
                      "(without it the volume must already be in HU)")) -> None:
     """Segment the clicked bone (interactive model) or the target bone (automatic model)."""
     with user_errors():
-        check_segment_request(volume, click, bg_click, click_mm, model_path, out, preview, intensity_offset)
-        summary = run_segment(volume, click, bg_click, click_mm, model_path, out, device, threads,
-                              not no_propagate, preview, intensity_offset)
-        typer.echo(summary)
+        request = SegmentRequest(volume, out, tuple(click), tuple(bg_click), click_mm, model_path, device, threads,
+                                 not no_propagate, preview, mask_format, bone, intensity_offset)
+        typer.echo(run_segment(request))
 
 
-def check_segment_request(volume: Path, clicks: list[str], bg_clicks: list[str], click_mm: bool,
-                          model_path: Path | None, out: Path, preview: Path | None,
-                          intensity_offset: float | None) -> None:
+def check_request(request: SegmentRequest) -> None:
     """Everything that can be checked before reading the volume: outputs, click syntax, the input
-    file decoding completely, the volume's size."""
+    file decoding completely, the volume's size and memory."""
     from bonebench.data.checks import check_output_path, check_volume_file, same_file
     from bonebench.data.volume_io import volume_size
     from bonebench.runtime.session import check_fits
 
-    inputs = [volume] + ([model_path] if model_path is not None else [])
-    check_output_path(out, "mask", inputs, "-o")
-    if preview is not None:
-        check_output_path(preview, "preview", inputs, "--preview")
-        if same_file(preview, out):
-            raise InputError(f"--preview {preview}: is the mask's own path")
-    for text in clicks:
-        parse_click(text, "--click", click_mm)
-    for text in bg_clicks:
-        parse_click(text, "--bg-click", click_mm)
-    check_range(intensity_offset, "--intensity-offset", -MAX_OFFSET, MAX_OFFSET)
-    check_volume_file(volume)
-    size = volume_size(volume)
+    inputs = [request.volume] + ([request.model] if request.model is not None else [])
+    check_output_path(request.out, "mask", inputs, "-o")
+    if request.preview is not None:
+        check_output_path(request.preview, "preview", inputs, "--preview")
+        if same_file(request.preview, request.out):
+            raise InputError(f"--preview {request.preview}: is the mask's own path")
+    for option, texts in (("--click", request.clicks), ("--bg-click", request.bg_clicks)):
+        for text in texts:
+            parse_click(text, option, request.click_mm)
+    check_range(request.intensity_offset, "--intensity-offset", -MAX_OFFSET, MAX_OFFSET)
+    check_volume_file(request.volume)
+    size = volume_size(request.volume)
     if size is not None and len(size) == 3:
-        check_fits(size[::-1], volume)
-    _check_memory(volume)
+        check_fits(size[::-1], request.volume)
+    _check_memory(request.volume)
 
 
-def read_ct(volume: Path, intensity_offset: float | None):
-    """The volume in HU (float32) and its geometry; refuses a volume that does not look like CT in HU."""
+def check_hu(hu, volume: Path, intensity_offset: float | None):
+    """The volume in HU (float32, the offset added); refuses one that does not look like CT in HU."""
     import numpy as np
 
     from bonebench.data.intensity import hu_problem
-    from bonebench.data.volume_io import read_volume
     from bonebench.runtime.session import check_fits
 
-    hu, geometry = read_volume(volume)
     check_fits(hu.shape, volume)
     hu = hu.astype(np.float32, copy=False)
     if intensity_offset:
@@ -123,57 +144,56 @@ def read_ct(volume: Path, intensity_offset: float | None):
         raise InputError(f"{volume}: does not look like CT in Hounsfield units{shifted}: {problem}. If the stored "
                          "values are HU plus a constant, pass --intensity-offset N (added to every value, e.g. "
                          "-1024); refusing rather than giving a wrong mask")
-    return hu, geometry
+    return hu
 
 
-def run_segment(volume: Path, clicks: list[str], bg_clicks: list[str], click_mm: bool, model_path: Path | None,
-                out: Path, device: str, threads: int | None, propagate: bool, preview: Path | None,
-                intensity_offset: float | None = None) -> str:
-    """Read, check the intensities and clicks, segment, then write the mask and preview together;
+def _mask_saver(request: SegmentRequest):
+    """Choose the mask's format now (refusing a DICOM-SEG of a non-DICOM input before any inference)
+    and return save(path, mask, geometry, source, info) that writes it."""
+    from bonebench.data.dicom_seg import SegAlgorithm
+    from bonebench.data.mask_output import choose_mask_format, save_mask
+
+    fmt = choose_mask_format(request.volume, request.out, request.mask_format)
+
+    def save(path, mask, geometry, source, info) -> None:
+        algorithm = SegAlgorithm(info.name, info.interactive, parameters={"group": info.group, "labels": info.label})
+        # a multi-bone model's label lists its bones ("fibula,tibia"); which one was clicked only the user knows
+        name = request.bone or (info.label if "," not in info.label else "bone")
+        save_mask(path, fmt, mask, geometry, source, bone=name, algorithm=algorithm)
+
+    return save
+
+
+def run_segment(request: SegmentRequest) -> str:
+    """Check, read, segment (runtime.segment), write the mask and preview together (both or neither);
     returns the summary line."""
-    import numpy as np
-
     from bonebench.data.atomic import atomic_paths
-    from bonebench.data.volume_io import write_mask
-    from bonebench.runtime.automatic import segment_volume
-    from bonebench.runtime.interactive import InteractiveSession
+    from bonebench.data.volume_io import read_volume_with_source
+    from bonebench.runtime.segment import segment as segment_volume
     from bonebench.runtime.session import Model
 
     t0 = time.perf_counter()
-    model = Model(model_path, device=device, threads=threads)
-    hu, geometry = read_ct(volume, intensity_offset)
-    points = [(click_voxel(c, "--click", geometry, click_mm), True) for c in clicks]
-    points += [(click_voxel(c, "--bg-click", geometry, click_mm), False) for c in bg_clicks]
+    check_request(request)
+    save = _mask_saver(request)
+    model = Model(request.model, device=request.device, threads=request.threads)
+    hu, geometry, source = read_volume_with_source(request.volume)
+    hu = check_hu(hu, request.volume, request.intensity_offset)
+    clicks = [click_voxel(c, "--click", geometry, request.click_mm) for c in request.clicks]
+    bg_clicks = [click_voxel(c, "--bg-click", geometry, request.click_mm) for c in request.bg_clicks]
     t_load = time.perf_counter() - t0
     t1 = time.perf_counter()
-    if model.info.interactive:
-        if not any(positive for _, positive in points):
-            raise InputError("an interactive model needs at least one --click on the bone")
-        session = InteractiveSession(hu, model)
-        for (x, y, z), positive in points:
-            session.click(x, y, z, positive)
-        if propagate:
-            session.propagate()
-        mask = session.mask
-        focus = points[0][0][2]
-    else:
-        if points:
-            raise InputError(f"model {model.info.name} ({model.info.group}) is automatic and takes no clicks")
-        mask = segment_volume(model, hu)
-        focus = int(np.argmax(mask.sum(axis=(1, 2))))
+    result = segment_volume(hu, model, clicks, bg_clicks, propagate=request.propagate)
     t_infer = time.perf_counter() - t1
     t2 = time.perf_counter()
-    with atomic_paths(out, preview) as (mask_tmp, preview_tmp):  # both files or neither
-        write_mask(mask_tmp, mask, geometry)
-        if preview is not None:
+    with atomic_paths(request.out, request.preview) as (mask_tmp, preview_tmp):
+        save(mask_tmp, result.mask, geometry, source, model.info)
+        if request.preview is not None:
             from bonebench.runtime.preview import write_preview
 
-            write_preview(preview_tmp, hu, mask, focus)
+            write_preview(preview_tmp, hu, result.mask, result.focus)
     t_save = time.perf_counter() - t2
-    voxels = int(mask.sum())
-    slices = int(mask.any(axis=(1, 2)).sum())
-    return (f"{out}: {voxels} voxels, {voxels * geometry.voxel_volume_ml:.2f} mL, {slices} slices "
-            f"({model.info.name} on {model.providers[0].replace('ExecutionProvider', '')}); "
+    return (f"{request.out}: {result.voxels} voxels, {result.voxels * geometry.voxel_volume_ml:.2f} mL, "
+            f"{len(result.slices)} slices ({model.info.name} on {model.providers[0].replace('ExecutionProvider', '')}); "
             f"load {t_load:.2f} s, inference {t_infer:.2f} s, save {t_save:.2f} s")
 
 
@@ -187,8 +207,6 @@ def demo(out: Path = typer.Option(Path("demo"), "--out", metavar="FOLDER",
                                     help="where to run the model (auto: the GPU if there is one)")) -> None:
     """Make a leg phantom, click once on the right fibula, propagate, and score against the truth."""
     with user_errors():
-        import numpy as np
-
         from bonebench.data.phantoms import FIBULA, PhantomShape, make_phantom
         from bonebench.data.volume_io import write_volume
         from bonebench.kernels import dice, innermost_point
@@ -205,8 +223,8 @@ def demo(out: Path = typer.Option(Path("demo"), "--out", metavar="FOLDER",
         truth[:, :, hu.shape[2] // 2:] = False  # the right leg's fibula: the image's left half (LPS)
         z = hu.shape[0] // 2
         y, x = innermost_point(truth[z])
-        summary = run_segment(volume, [f"{x},{y},{z}"], [], False, model_path, out / "fibula_mask.nii.gz",
-                              device, None, True, out / "preview.png")
+        summary = run_segment(SegmentRequest(volume, out / "fibula_mask.nii.gz", (f"{x},{y},{z}",),
+                                             model=model_path, device=device, preview=out / "preview.png"))
         from bonebench.data.volume_io import read_volume
 
         mask = read_volume(out / "fibula_mask.nii.gz")[0] > 0

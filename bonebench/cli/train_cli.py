@@ -10,7 +10,7 @@ import typer
 from bonebench.cli.args import check_positive, parse_whole_numbers
 from bonebench.cli.common import APP, OneLineCommand, OneLineGroup, user_errors
 from bonebench.errors import InputError
-from bonebench.train.sweep import STUDY_SIZES
+from bonebench.study import STUDY_SIZES
 
 app = typer.Typer(help="Train segmentation models on few patients.", no_args_is_help=True, cls=OneLineGroup,
                   **APP)
@@ -89,20 +89,21 @@ def _commands() -> None:
 
 def _train(group_key: str, *, out: Optional[Path], resume: bool, split_file: Optional[Path], quiet: bool,
            preset: Optional[str], **settings) -> None:
+    from bonebench.protocol.kinds import RESTORATION
+    from bonebench.protocol.run_folders import RunLayout
     from bonebench.train.config import make_config
-    from bonebench.train.groups import RESTORATION, get_group, model_name
+    from bonebench.train.groups import get_group, model_name
     from bonebench.train.loop import train
 
     check_run_request(out, Path(settings["init"]) if settings.get("init") else None, split_file, settings.get("lr"),
                       Path(settings["data"]))
     group = get_group(group_key)
     config = make_config(resolve_preset(preset), group=group_key, **settings)
-    default_name = "Restoration" if group.kind == RESTORATION else model_name(group, config.patients)
-    run_dir = out or Path("runs") / default_name
-    result = train(config, run_dir, resume=resume, split_file=split_file, show_progress=not quiet)
+    run = RunLayout(out or Path("runs") / model_name(group, config.patients))
+    result = train(config, run.root, resume=resume, split_file=split_file, show_progress=not quiet)
     metric = "L1" if group.kind == RESTORATION else "Dice"
     typer.echo(f"{result.name}: best validation {metric} {result.best_value:.4f} at iteration "
-               f"{result.best_iteration} -> {run_dir / 'best.pt'}")
+               f"{result.best_iteration} -> {run.best}")
 
 
 @command(cls=OneLineCommand)
@@ -177,6 +178,30 @@ def inter(data: Path = DATA,
                split_seed=split_seed, device=device)
 
 
+@command("run", cls=OneLineCommand)
+def run_group(group: str = typer.Option(..., "--group", metavar="GROUP", show_default=False,
+                                        help="model group key (bb-train groups lists them)"),
+              data: Path = DATA,
+              label: str = typer.Option("", "--label", metavar="NAME", show_default="none",
+                                        help="target label, by name or value (not for restoration)"),
+              patients: int = typer.Option(1, "--patients", min=1, metavar="N", help="number of training patients"),
+              init: Optional[Path] = INIT,
+              labels: str = typer.Option("", "--labels", metavar="NAME,NAME", show_default="only --label",
+                                         help="several bones for interactive groups, e.g. 1,2"),
+              loss: str = LOSS, preset: Optional[str] = PRESET, out: Optional[Path] = OUT,
+              iterations: Optional[int] = ITERATIONS, batch_size: Optional[int] = BATCH, lr: Optional[float] = LR,
+              base_width: Optional[int] = WIDTH, patch_size: Optional[int] = PATCH,
+              val_every: Optional[int] = VAL_EVERY, seed: int = SEED, split_seed: int = SPLIT_SEED,
+              split_file: Optional[Path] = SPLIT_FILE, device: str = DEVICE, resume: bool = RESUME,
+              quiet: bool = QUIET) -> None:
+    """Train any group of the registry by its key (seg, pretrained and inter are the friendly names)."""
+    with user_errors():
+        _train(group, out=out, resume=resume, split_file=split_file, quiet=quiet, preset=preset, data=str(data),
+               label=label, patients=patients, init=str(init or ""), labels=labels, loss=loss,
+               iterations=iterations, batch_size=batch_size, lr=lr, base_width=base_width, patch_size=patch_size,
+               val_every=val_every, seed=seed, split_seed=split_seed, device=device)
+
+
 @command(cls=OneLineCommand)
 def sweep(data: Path = DATA,
           label: str = LABEL,
@@ -196,7 +221,7 @@ def sweep(data: Path = DATA,
                                                 help="Ray cluster to join (ray executor)")) -> None:
     """The study's benchmark: every group on every training-set size; resumable; never trains a model twice."""
     with user_errors():
-        from bonebench.train.sweep import SweepPlan, run_sweep
+        from bonebench.study.sweep import SweepPlan, run_sweep
 
         sizes = parse_whole_numbers(patients, "--patients")
         check_run_request(out, None, None, None, data)

@@ -18,15 +18,15 @@ from pathlib import Path
 from typing import Iterable
 
 from bonebench.data.atomic import file_suffix
+from bonebench.data.mask_output import DICOM_SEG_SUFFIXES
 from bonebench.errors import InputError
 
-# The one list of output formats. Masks: single-file formats SimpleITK writes a label volume to (not
+# The one list of output extensions. Masks: single-file formats SimpleITK writes a label volume to (not
 # .mhd: its voxels go to a second file, which a rename cannot commit together with the header; .mha is
-# the same MetaImage format in one file). DICOM-SEG hook: its writer registers ".dcm" here with
-# register_output_format("mask", ".dcm") (and dispatches in volume_io.write_mask); every CLI then
-# accepts it.
+# the same MetaImage format in one file), and DICOM-SEG's own (owned by data.mask_output, which picks
+# the format). register_output_format adds another.
 OUTPUT_FORMATS: dict[str, list[str]] = {
-    "mask": [".nii.gz", ".nii", ".nrrd", ".mha"],
+    "mask": [".nii.gz", ".nii", ".nrrd", ".mha", *DICOM_SEG_SUFFIXES],
     "preview": [".png"],
     "model": [".onnx"],
     "split": [".json"],

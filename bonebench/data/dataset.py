@@ -112,9 +112,6 @@ class Dataset:
         choices = ", ".join(f"{k} ({v})" for k, v in valid.items())
         raise InputError(f"{self.root}: dataset has no label {text!r}; labels: {choices}")
 
-    def label_name(self, value: int) -> str:
-        return next((k for k, v in self.labels.items() if v == value), str(value))
-
     def load(self, case_id: str, label: str | int) -> LoadedCase:
         """Load one case: clipped int16 HU and the binary mask (0/1) of the target label."""
         return self.load_labels(case_id, [label], binary=True)

@@ -19,6 +19,7 @@ class VolumeGeometry:
 
     @classmethod
     def of_image(cls, image: sitk.Image) -> "VolumeGeometry":
+        """The geometry of a SimpleITK image (size, spacing, origin, direction)."""
         return cls(
             size=tuple(int(v) for v in image.GetSize()),
             spacing=tuple(float(v) for v in image.GetSpacing()),
@@ -57,13 +58,10 @@ class VolumeGeometry:
         return tuple(int(v) for v in np.rint(self.physical_to_continuous_index(point)))
 
     def to_dict(self) -> dict:
+        """Plain lists and numbers (the napari layer's metadata carries the geometry this way)."""
         return asdict(self)
 
     @classmethod
     def from_dict(cls, d: dict) -> "VolumeGeometry":
-        return cls(
-            size=tuple(d["size"]),
-            spacing=tuple(d["spacing"]),
-            origin=tuple(d["origin"]),
-            direction=tuple(d["direction"]),
-        )
+        return cls(size=tuple(d["size"]), spacing=tuple(d["spacing"]), origin=tuple(d["origin"]),
+                   direction=tuple(d["direction"]))

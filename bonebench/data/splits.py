@@ -26,6 +26,7 @@ class Split:
     test: tuple[str, ...]
 
     def training_subset(self, n_patients: int) -> tuple[str, ...]:
+        """The first n training patients (nested: a smaller set is a prefix of a larger one)."""
         if n_patients < 1:
             raise InputError(f"asked for {n_patients} training patients; need at least 1")
         if n_patients > len(self.train):
@@ -38,6 +39,7 @@ class Split:
 
     @classmethod
     def load(cls, path: str | Path) -> "Split":
+        """Read a split written by save()."""
         try:
             d = json.loads(Path(path).read_text())
             return cls(int(d["seed"]), tuple(d["train"]), tuple(d["val"]), tuple(d["test"]))

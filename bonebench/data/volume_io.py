@@ -14,6 +14,7 @@ import SimpleITK as sitk
 
 from bonebench.data.atomic import atomic_path
 from bonebench.data.checks import check_nifti_length
+from bonebench.data.dicom_series import DicomSource, read_dicom_series
 from bonebench.data.geometry import VolumeGeometry
 from bonebench.data.itk_log import quiet_itk
 from bonebench.errors import InputError
@@ -23,26 +24,20 @@ from bonebench.errors import InputError
 TRUNCATION_SIGNS = ("not read completely", "bytes but received", "fread got only", "Unexpected end of file")
 
 
-def _read_dicom_series(folder: Path) -> sitk.Image:
-    reader = sitk.ImageSeriesReader()
-    series_ids = reader.GetGDCMSeriesIDs(str(folder))
-    if not series_ids:
-        raise InputError(f"{folder}: folder holds no DICOM series")
-    if len(series_ids) > 1:
-        raise InputError(f"{folder}: folder holds {len(series_ids)} DICOM series; point at one series")
-    reader.SetFileNames(reader.GetGDCMSeriesFileNames(str(folder), series_ids[0]))
-    return reader.Execute()
-
-
-def read_image(path: str | os.PathLike) -> sitk.Image:
-    """Read a 3D scalar image from a file or a DICOM series folder, or raise InputError."""
+def _read(path: str | os.PathLike) -> tuple[sitk.Image, DicomSource | None]:
+    """Read a 3D scalar image from a file or a DICOM series folder (with its DicomSource), or raise InputError.
+    ITK's messages go to the debug log; a NIfTI shorter than its header says is refused."""
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: no such file or folder")
     check_nifti_length(path)
+    source = None
     try:
         with quiet_itk() as printed:
-            image = _read_dicom_series(path) if path.is_dir() else sitk.ReadImage(str(path))
+            if path.is_dir():
+                image, source = read_dicom_series(path)
+            else:
+                image = sitk.ReadImage(str(path))
     except RuntimeError as exc:
         if any(sign in str(exc) + printed.text for sign in TRUNCATION_SIGNS):
             raise InputError(f"{path}: cannot read volume: file is truncated (ITK read fewer bytes than its header promises)") from None
@@ -52,7 +47,12 @@ def read_image(path: str | os.PathLike) -> sitk.Image:
         raise InputError(f"{path}: expected a 3D volume, got {image.GetDimension()}D")
     if image.GetNumberOfComponentsPerPixel() != 1:
         raise InputError(f"{path}: expected one value per voxel, got {image.GetNumberOfComponentsPerPixel()}")
-    return image
+    return image, source
+
+
+def read_image(path: str | os.PathLike) -> sitk.Image:
+    """Read a 3D scalar image from a file or a DICOM series folder, or raise InputError."""
+    return _read(path)[0]
 
 
 def _header(path: Path) -> tuple[tuple[int, ...], int] | None:
@@ -85,11 +85,19 @@ def volume_voxels(path: str | os.PathLike) -> int | None:
 
 def read_volume(path: str | os.PathLike, *, check_finite: bool = True) -> tuple[np.ndarray, VolumeGeometry]:
     """Read a volume as a (z, y, x) array and its geometry."""
-    image = read_image(path)
+    array, geometry, _ = read_volume_with_source(path, check_finite=check_finite)
+    return array, geometry
+
+
+def read_volume_with_source(path: str | os.PathLike, *, check_finite: bool = True
+                            ) -> tuple[np.ndarray, VolumeGeometry, DicomSource | None]:
+    """Read a volume as read_volume does, plus its DicomSource when it is a DICOM series folder
+    (None otherwise), which a DICOM-SEG output needs to reference the source instances."""
+    image, source = _read(path)
     array = sitk.GetArrayFromImage(image)
     if check_finite and np.issubdtype(array.dtype, np.floating) and not np.isfinite(array).all():
         raise InputError(f"{path}: volume contains NaN or infinite values")
-    return array, VolumeGeometry.of_image(image)
+    return array, VolumeGeometry.of_image(image), source
 
 
 def write_volume(path: str | os.PathLike, array: np.ndarray, geometry: VolumeGeometry) -> None:

@@ -18,9 +18,10 @@ import bonebench
 from bonebench.data.atomic import atomic_path
 from bonebench.data.intensity import HU_MAX, HU_MIN
 from bonebench.errors import InputError
-from bonebench.model_info import METADATA_KEY, ModelInfo
+from bonebench.protocol.kinds import RESTORATION
+from bonebench.protocol.model_info import METADATA_KEY, ModelInfo
 from bonebench.train.checkpoint import load_checkpoint
-from bonebench.train.groups import RESTORATION, build_model, get_group
+from bonebench.train.groups import build_model, get_group
 
 INPUT, OUTPUT = "input", "probability"
 DEFAULT_OPSET = 17
@@ -50,6 +51,7 @@ class _Probability(torch.nn.Module):
 
 
 def model_info(payload: dict, fp16: bool) -> ModelInfo:
+    """The ModelInfo of a checkpoint (its group, config and training patients) for the ONNX metadata."""
     group = get_group(payload["group"])
     config = payload["config"]
     return ModelInfo(group=group.key, kind=group.kind, name=payload["name"], in_channels=group.in_channels,
@@ -71,7 +73,7 @@ def export_checkpoint(checkpoint: str | Path, out: str | Path, *, fp16: bool = F
     """Write `out` (atomically) from a best.pt; returns the metadata it carries."""
     check_opset(opset)
     payload = load_checkpoint(checkpoint)
-    if payload.get("group") == RESTORATION:
+    if get_group(payload.get("group", "")).kind == RESTORATION:
         raise InputError(f"{checkpoint}: a restoration checkpoint segments nothing; export a segmentation model")
     info = model_info(payload, fp16)
     wrapper = _Probability(load_network(payload), fp16).eval()

@@ -436,6 +436,7 @@ def next_click_ritm(pred, truth, clicked, sy, sx):
 
 @njit(cache=True)
 def next_click_batch(pred, truth, clicked, ritm, offsets, sy, sx, out):
+    """next_click_kernel for each slice of a batch: rows of (y, x, positive)."""
     for b in range(pred.shape[0]):
         if ritm:
             y, x, pos = next_click_ritm(pred[b], truth[b], clicked[b], sy, sx)

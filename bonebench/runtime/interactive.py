@@ -3,26 +3,40 @@
 A click segments its slice in a window around the clicks: the network saw patches of its training
 size, so the window starts there and doubles while the bone touches the window's edge (a wider bone
 gets a wider window, up to the whole slice). Of the prediction, the bone under the positive clicks
-is kept. `propagate()` then walks to the neighbouring slices in both directions, each clicked
-automatically at the innermost point of the previous slice's mask, until the bone ends: nothing is
-predicted under the click, or the area collapses (below a fifth of the previous slice) or leaks
-(above 2.5 times it). Background clicks refine their slice.
+is kept. `propagate()` then walks to the neighbouring slices in both directions. Each new slice is
+clicked automatically at the innermost point of every piece of the previous slice's mask, so a bone
+that an axial slice cuts into several pieces (femoral head and trochanter, the two rami of a
+mandible) is followed piece by piece. The walk stops where the bone ends:
+- nothing is predicted under the clicks;
+- the area collapses (below SHRINK = 0.2 of the previous slice) or leaks (above LEAK = 2.5 times it);
+- the new mask has moved off the previous one: less than MIN_OVERLAP of it overlaps the previous
+  slice's mask. This catches a walk that slips from one bone into its neighbour across a joint,
+  where the area rules see no jump. The value was chosen from the phantoms' truth
+  (tools/propagation_rules.py): consecutive slices of one bone overlap by far more than 0.3 in
+  every region except where a slice thicker than the bone's tilt allows (ribs at 5 mm).
+Background clicks refine their slice; a background click on a slice that propagation filled cuts
+the propagation there: that slice and the ones the same walk filled beyond it are cleared, and the
+next propagate() stops at it (a slice the user clicked is never walked over).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 
-from bonebench.data.intensity import window_hu
 from bonebench.errors import InputError
-from bonebench.kernels import click_maps, innermost_point, label_components
-from bonebench.runtime.automatic import THRESHOLD, predict
+from bonebench.kernels import innermost_points, label_components
+from bonebench.protocol.clicks import ClickSet
+from bonebench.protocol.network import THRESHOLD, network_input
+from bonebench.runtime.automatic import predict
 from bonebench.runtime.session import Model
 
 AIR_HU = -400.0
 SHRINK, LEAK = 0.2, 2.5
+MIN_OVERLAP = 0.3  # share of a new slice's mask that must overlap the previous slice's mask
+MIN_PIECE = 4  # pixels: smaller pieces of a slice's mask seed no click in the next slice
 
 
 @dataclass
@@ -31,6 +45,7 @@ class _Action:
 
     slices: dict[int, np.ndarray] = field(default_factory=dict)  # z -> mask slice before
     clicks: dict[int, list] = field(default_factory=dict)  # z -> click list before
+    walks: dict[int, tuple[int, int]] = field(default_factory=dict)  # the propagated slices before
 
 
 class InteractiveSession:
@@ -46,6 +61,7 @@ class InteractiveSession:
         self.model = model
         self.mask = np.zeros(hu.shape, np.uint8)
         self.clicks: dict[int, list[tuple[int, int, bool]]] = {}
+        self._walks: dict[int, tuple[int, int]] = {}  # slice filled by propagation -> (start, step) of its walk
         self._history: list[_Action] = []
 
     # ------------------------------------------------------------------ user actions
@@ -56,8 +72,10 @@ class InteractiveSession:
         if positive and self.hu[z, y, x] < AIR_HU:
             raise InputError(f"click at x={x}, y={y}, z={z} lands on air ({float(self.hu[z, y, x]):.0f} HU); "
                              "click on the bone")
-        action = _Action()
+        action = _Action(walks=dict(self._walks))
         self._remember(action, z)
+        if z in self._walks:
+            self._take_over(z, positive, action)
         self.clicks.setdefault(z, []).append((y, x, positive))
         self.mask[z] = self._segment_slice(z)
         self._history.append(action)
@@ -68,6 +86,7 @@ class InteractiveSession:
         if not self._history:
             return
         action = self._history.pop()
+        self._walks = action.walks
         for z, before in action.slices.items():
             self.mask[z] = before
         for z, before in action.clicks.items():
@@ -76,16 +95,17 @@ class InteractiveSession:
             else:
                 self.clicks.pop(z, None)
 
-    def propagate(self) -> tuple[int, int]:
+    def propagate(self, progress: Callable[[int, int], None] | None = None) -> tuple[int, int]:
         """Carry the mask of the clicked slices up and down until the bone ends; returns the first
-        and last slice of the result."""
+        and last slice of the result. `progress(done, total)` is called after each slice (total: the
+        volume's slices, an upper bound)."""
         seeds = [z for z, cl in self.clicks.items() if any(p for _, _, p in cl) and self.mask[z].any()]
         if not seeds:
             raise InputError("nothing to propagate: click on the bone first")
-        action = _Action()
+        action = _Action(walks=dict(self._walks))
         for start in sorted(seeds):
             for step in (1, -1):
-                self._walk(start, step, action)
+                self._walk(start, step, action, progress)
         self._history.append(action)
         filled = np.flatnonzero(self.mask.any(axis=(1, 2)))
         return int(filled[0]), int(filled[-1])
@@ -102,23 +122,40 @@ class InteractiveSession:
             action.slices[z] = self.mask[z].copy()
             action.clicks[z] = list(self.clicks.get(z, []))
 
-    def _walk(self, start: int, step: int, action: _Action) -> None:
+    def _take_over(self, z: int, positive: bool, action: _Action) -> None:
+        """The user clicks a slice that propagation filled: it becomes the user's. A background click
+        cuts the walk there: the automatic seeds of z go, and the slices the same walk filled beyond z
+        are cleared."""
+        start, step = self._walks.pop(z)
+        if positive:
+            return
+        self.clicks.pop(z, None)
+        beyond = [w for w, origin in self._walks.items() if origin == (start, step) and (w - z) * step > 0]
+        for w in beyond:
+            self._remember(action, w)
+            self.mask[w] = 0
+            self.clicks.pop(w, None)
+            del self._walks[w]
+
+    def _walk(self, start: int, step: int, action: _Action, progress) -> None:
         previous = self.mask[start]
         z = start + step
         while 0 <= z < self.hu.shape[0] and z not in self.clicks:
-            seed = innermost_point(previous)
-            if seed is None:
+            seeds = _piece_seeds(previous)
+            if not seeds:
                 return
             self._remember(action, z)
-            self.clicks[z] = [(seed[0], seed[1], True)]
+            self.clicks[z] = [(y, x, True) for y, x in seeds]
             result = self._segment_slice(z)
-            area, before = int(result.sum()), int(previous.sum())
-            if area == 0 or area < SHRINK * before or area > LEAK * before:
+            if not _continues(result, previous):
                 self.clicks.pop(z)
                 return
             self.mask[z] = result
+            self._walks[z] = (start, step)
             previous = result
             z += step
+            if progress is not None:
+                progress(len(action.slices), self.hu.shape[0])
 
     def _window(self, points: list[tuple[int, int, bool]], side: int) -> tuple[int, int, int, int]:
         """A side x side window (clamped to the slice) around the clicks' centre."""
@@ -148,13 +185,12 @@ class InteractiveSession:
             side *= 2
 
     def _predict_window(self, z: int, points, y0: int, y1: int, x0: int, x1: int) -> np.ndarray:
-        image = window_hu(self.hu[z, y0:y1, x0:x1])
         fg = [(y - y0, x - x0) for y, x, p in points if p]
         bg = [(y - y0, x - x0) for y, x, p in points if not p]
-        channels = [image[None], click_maps(image.shape, fg, bg, sigma=self.model.info.click_sigma)]
-        if self.model.info.prev_mask:
-            channels.append(self.mask[z, y0:y1, x0:x1][None].astype(np.float32))
-        probability = predict(self.model, np.concatenate(channels)[None])[0]
+        clicks = ClickSet.from_points((y1 - y0, x1 - x0), fg, bg)
+        inputs = network_input(self.hu[z:z + 1, y0:y1, x0:x1], self.model.info.inputs, clicks,
+                               self.mask[z:z + 1, y0:y1, x0:x1])
+        probability = predict(self.model, inputs)[0]
         return _keep_clicked(probability > THRESHOLD, fg)
 
 
@@ -165,3 +201,21 @@ def _keep_clicked(prediction: np.ndarray, positives: list[tuple[int, int]]) -> n
         return prediction.astype(np.uint8)
     keep = {int(labels[y, x]) for y, x in positives} - {0}
     return np.isin(labels, list(keep)).astype(np.uint8)
+
+
+def _piece_seeds(mask: np.ndarray) -> list[tuple[int, int]]:
+    """The innermost point of every piece (8-connected component) of at least MIN_PIECE pixels."""
+    labels, count = label_components(mask, 8)
+    if count == 0:
+        return []
+    sizes = np.bincount(labels.ravel(), minlength=count + 1)
+    return [(int(y), int(x)) for y, x in innermost_points(mask) if sizes[labels[y, x]] >= MIN_PIECE]
+
+
+def _continues(result: np.ndarray, previous: np.ndarray) -> bool:
+    """Whether a propagated slice's mask is still the same bone as the previous slice's."""
+    area, before = int(result.sum()), int(previous.sum())
+    if area == 0 or area < SHRINK * before or area > LEAK * before:
+        return False
+    overlap = int(np.count_nonzero(result & previous))
+    return overlap >= MIN_OVERLAP * area

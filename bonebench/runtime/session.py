@@ -16,7 +16,7 @@ from typing import Sequence
 import numpy as np
 
 from bonebench.errors import InputError
-from bonebench.model_info import METADATA_KEY, ModelInfo
+from bonebench.protocol.model_info import METADATA_KEY, ModelInfo
 
 CUDA, CPU = "CUDAExecutionProvider", "CPUExecutionProvider"
 DEFAULT_MODEL = Path(__file__).with_name("models") / "default.onnx"

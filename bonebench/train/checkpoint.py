@@ -16,6 +16,7 @@ def save_checkpoint(path: str | Path, payload: dict) -> None:
 
 
 def load_checkpoint(path: str | Path) -> dict:
+    """A checkpoint dict on the CPU, or InputError for a missing, corrupt or foreign file."""
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such checkpoint")

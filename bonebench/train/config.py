@@ -9,13 +9,9 @@ from pathlib import Path
 
 from bonebench.data.atomic import write_text_atomic
 from bonebench.errors import InputError
+from bonebench.protocol.network import DEFAULT_CLICK_SIGMA
 
 LOSSES = ("ce", "dice", "ce+dice")
-
-# Click maps: sigma 2 px, as MONAI Deepgrow (the closest public take on Sakinis et al., the study's
-# reference for click maps); DeepEdit uses 3. On the study's 96x96 patches a bone shaft is 8-20 px
-# across, so sigma 2 marks a spot inside it without spilling over its cortex.
-DEFAULT_CLICK_SIGMA = 2.0
 
 
 @dataclass(frozen=True)

@@ -75,6 +75,7 @@ def _box(rng: np.random.Generator, size: int, lo: int, hi: int) -> tuple[slice, 
 
 
 def inpaint(patch: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Models Genesis in-painting: up to 5 boxes (side dim/6..dim/3) filled with uniform noise."""
     out = patch.copy()
     size = min(patch.shape)
     for _ in range(5):
@@ -86,6 +87,7 @@ def inpaint(patch: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 
 def outpaint(patch: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Models Genesis out-painting: noise everywhere but 1 + up to 4 windows of the original."""
     size = min(patch.shape)
     out = rng.random(patch.shape).astype(np.float32)
     for _ in range(5):  # the first window always, then up to 4 more

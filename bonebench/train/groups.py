@@ -1,38 +1,80 @@
-"""The model-group registry: one dict that feeds the model factory, the CLI choices, the sweep and
-the exporter. A group's settings travel inside every checkpoint."""
+"""The model-group registry: one dict that feeds the model factory, the task factory, the CLI
+choices, the sweep and the exporter. Each group carries its behaviour (kind, task, input channels,
+starting weights); a group's settings travel inside every checkpoint.
+
+Torch is imported only when a model or task is built, so the study and the CLIs can read the
+registry without it."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Callable
 
 from bonebench.errors import InputError
+from bonebench.protocol.kinds import INTERACTIVE, RESTORATION, SEGMENTATION
+from bonebench.protocol.network import InputSpec, channel_count
+from bonebench.protocol.run_folders import RESTORATION_NAME
 
-RESTORATION, SEGMENTATION, INTERACTIVE = "restoration", "segmentation", "interactive"
+if TYPE_CHECKING:
+    from bonebench.train.tasks import Task
+
+
+def _restoration_task(group, config, dataset, split) -> "Task":
+    from bonebench.train.tasks import RestorationTask
+
+    return RestorationTask(config, dataset, split)
+
+
+def _segmentation_task(group, config, dataset, split) -> "Task":
+    from bonebench.train.tasks import SegmentationTask
+
+    return SegmentationTask(config, dataset, split)
+
+
+def _interactive_task(group, config, dataset, split) -> "Task":
+    from bonebench.train.tasks import InteractiveTask
+
+    return InteractiveTask(config, dataset, split, group)
+
+
+TASK_FACTORIES: dict[str, Callable] = {RESTORATION: _restoration_task, SEGMENTATION: _segmentation_task,
+                                       INTERACTIVE: _interactive_task}
 
 
 @dataclass(frozen=True)
 class ModelGroup:
     key: str  # CLI name
     display: str  # the study's name stem: Seg -> Seg1, Seg70
-    kind: str  # restoration | segmentation | interactive
-    in_channels: int
+    kind: str  # protocol.kinds: restoration | segmentation | interactive
     pretrained: bool  # starts from restoration weights (--init)
     prev_mask: bool  # the previous prediction is an input channel (RITM-style)
     description: str
 
+    @property
+    def in_channels(self) -> int:
+        return channel_count(self.kind == INTERACTIVE, self.prev_mask)
+
+    def input_spec(self, click_sigma: float) -> InputSpec:
+        return InputSpec(self.kind == INTERACTIVE, self.prev_mask, click_sigma)
+
+    def make_task(self, config, dataset, split) -> "Task":
+        """The task that makes this group's minibatches, loss and validation score."""
+        return TASK_FACTORIES[self.kind](self, config, dataset, split)
+
     def to_dict(self) -> dict:
-        return asdict(self)
+        return {**asdict(self), "in_channels": self.in_channels}
 
 
 def _inter(key: str, display: str, pretrained: bool, prev_mask: bool, what: str) -> ModelGroup:
-    return ModelGroup(key, display, INTERACTIVE, 4 if prev_mask else 3, pretrained, prev_mask, what)
+    return ModelGroup(key, display, INTERACTIVE, pretrained, prev_mask, what)
 
 
+RESTORATION_KEY = "restoration"
 GROUPS: dict[str, ModelGroup] = {g.key: g for g in [
-    ModelGroup("restoration", "Restoration", RESTORATION, 1, False, False,
+    ModelGroup(RESTORATION_KEY, RESTORATION_NAME, RESTORATION, False, False,
                "self-supervised restoration of distorted patches (Models Genesis), no labels"),
-    ModelGroup("seg", "Seg", SEGMENTATION, 1, False, False, "baseline: image in, mask out, from scratch"),
-    ModelGroup("pretrained", "SegPretrained", SEGMENTATION, 1, True, False,
+    ModelGroup("seg", "Seg", SEGMENTATION, False, False, "baseline: image in, mask out, from scratch"),
+    ModelGroup("pretrained", "SegPretrained", SEGMENTATION, True, False,
                "the baseline fine-tuned from restoration weights"),
     _inter("inter", "SegInter", False, False, "image + foreground and background click maps"),
     _inter("inter-prev", "SegInterPrev", False, True, "SegInter + the previous prediction as a 4th channel"),
@@ -54,8 +96,8 @@ def interactive_group_key(pretrained: bool, prev_mask: bool) -> str:
 
 
 def model_name(group: ModelGroup, patients: int) -> str:
-    """The study's naming: Seg1, SegPretrained10, SegInter70."""
-    return f"{group.display}{patients}"
+    """The study's naming: Seg1, SegPretrained10, SegInter70; the restoration run is one model."""
+    return group.display if group.kind == RESTORATION else f"{group.display}{patients}"
 
 
 def build_model(group: ModelGroup, base_width: int):

@@ -1,9 +1,10 @@
 """The study's iteration-based training loop, with validation-based model selection and resume;
-the same loop for every model group (the task decides batches, loss and validation).
+the same loop for every model group (the group's task decides batches, loss and validation).
 
-A run folder holds: config.json, split.json, metrics.jsonl (one line per validation), last.pt
-(model, optimiser, sampler and RNG state: everything to resume bit for bit) and best.pt (the
-model with the best validation score, with its config, group and split).
+A run folder (protocol.run_folders.RunLayout) holds config.json, split.json, metrics.jsonl (one
+line per validation), last.pt (model, optimiser, sampler and RNG state: everything to resume bit
+for bit), best.pt (the model with the best validation score, with its config, group and split)
+and result.json once finished.
 """
 
 from __future__ import annotations
@@ -21,10 +22,11 @@ from bonebench.data.atomic import write_text_atomic
 from bonebench.data.dataset import Dataset
 from bonebench.data.splits import Split, make_split
 from bonebench.errors import InputError
+from bonebench.protocol.kinds import RESTORATION
+from bonebench.protocol.run_folders import RunLayout
 from bonebench.train.checkpoint import load_checkpoint, save_checkpoint
 from bonebench.train.config import TrainConfig
-from bonebench.train.groups import RESTORATION, ModelGroup, build_model, get_group, model_name
-from bonebench.train.tasks import make_task
+from bonebench.train.groups import GROUPS, ModelGroup, build_model, get_group, model_name
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class TrainResult:
 
 
 def pick_device(choice: str) -> torch.device:
+    """The torch device for auto | cpu | cuda, or InputError."""
     if choice == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     if choice == "cuda" and not torch.cuda.is_available():
@@ -47,8 +50,8 @@ def pick_device(choice: str) -> torch.device:
     return torch.device(choice)
 
 
-def _load_or_make_split(run_dir: Path, dataset: Dataset, seed: int, split_file: Path | None) -> Split:
-    saved = run_dir / "split.json"
+def _load_or_make_split(layout: RunLayout, dataset: Dataset, seed: int, split_file: Path | None) -> Split:
+    saved = layout.split
     if saved.is_file():
         return Split.load(saved)
     split = Split.load(split_file) if split_file else make_split(dataset.case_ids, seed)
@@ -58,8 +61,8 @@ def _load_or_make_split(run_dir: Path, dataset: Dataset, seed: int, split_file: 
     return split
 
 
-def _check_resumable(run_dir: Path, config: TrainConfig, resume: bool) -> dict | None:
-    last = run_dir / "last.pt"
+def _check_resumable(layout: RunLayout, config: TrainConfig, resume: bool) -> dict | None:
+    last, run_dir = layout.last, layout.root
     if not last.is_file():
         if resume:
             raise InputError(f"--resume: {run_dir} holds no training run to resume (no last.pt); "
@@ -86,7 +89,7 @@ def _truncate_metrics(path: Path, iteration: int) -> None:
 def load_restoration_weights(model: torch.nn.Module, path: str) -> None:
     """Start from a restoration checkpoint; extra input channels (clicks, previous mask) start at 0."""
     payload = load_checkpoint(path)
-    if payload.get("group") != RESTORATION:
+    if payload.get("group") not in GROUPS or get_group(payload["group"]).kind != RESTORATION:
         raise InputError(f"{path}: --init needs a restoration checkpoint (bb-train pretrain), "
                          f"got group {payload.get('group')!r}")
     weights = dict(payload["model"])
@@ -131,83 +134,130 @@ def train_step(model: torch.nn.Module, optimizer: torch.optim.Optimizer, task, d
     return float(loss.detach())
 
 
-def train(config: TrainConfig, run_dir: str | Path, *, resume: bool = False, split_file: Path | None = None,
-          show_progress: bool = True, interrupt_at: int | None = None) -> TrainResult:
-    """Train one model; `interrupt_at` raises KeyboardInterrupt after that iteration (tests a kill)."""
-    run_dir = Path(run_dir)
-    group = get_group(config.group)
-    _check_group_settings(group, config)
-    device = pick_device(config.device)
-    dataset = Dataset(config.data)
-    for label in filter(None, [config.label, *config.labels.split(",")]):
-        dataset.label_value(label.strip())
-    state = _check_resumable(run_dir, config, resume)
-    split = _load_or_make_split(run_dir, dataset, config.split_seed, split_file)
-    task = make_task(group, config, dataset, split)
+@dataclass
+class _Progress:
+    """Where a run stands: the iteration done and the best validation so far."""
 
-    torch.manual_seed(config.seed)
-    model = build_model(group, config.base_width)
-    if group.pretrained and state is None:
-        load_restoration_weights(model, config.init)
-    model = model.to(device)
-    cuda = device.type == "cuda"
-    if cuda:
-        model = model.to(memory_format=torch.channels_last)
-    optimizer = torch.optim.Adam(model.parameters(), lr=config.lr, fused=cuda)
-    split.save(run_dir / "split.json")  # only now: bad input leaves no run folder behind
-    config.save(run_dir / "config.json")
+    iteration: int = 0
+    best_score: float = -np.inf
+    best_value: float = float("nan")
+    best_iteration: int = 0
 
-    start, best_score, best_value, best_iteration = 0, -np.inf, float("nan"), 0
-    if state is not None:
-        model.load_state_dict(state["model"])
-        optimizer.load_state_dict(state["optimizer"])
-        task.load_state_dict(state["task"])
-        start, best_score, best_value, best_iteration = (state["iteration"], state["best_score"],
-                                                         state["best_value"], state["best_iteration"])
-    _truncate_metrics(run_dir / "metrics.jsonl", start)
+    def improve(self, iteration: int, score: float, value: float) -> bool:
+        if score <= self.best_score:
+            return False
+        self.best_score, self.best_value, self.best_iteration = score, value, iteration
+        return True
 
-    name = model_name(group, config.patients) if group.kind != RESTORATION else "Restoration"
-    common = {"config": config.to_dict(), "group": group.key, "group_settings": group.to_dict(), "name": name,
-              "split": asdict(split), "metric": task.metric,
-              "train_patients": list(split.train if group.kind == RESTORATION
-                                     else split.training_subset(config.patients)),
-              "label_name": ",".join(config.target_labels) if config.label else "",
-              "bonebench_version": bonebench.__version__}
-    running_loss, running_n, t0 = 0.0, 0, time.perf_counter()
 
+class _Run:
+    """One training run: its folder, model, optimiser and task, and how it is checkpointed and logged."""
+
+    def __init__(self, config: TrainConfig, layout: RunLayout, resume: bool, split_file: Path | None):
+        self.config, self.layout = config, layout
+        self.group = get_group(config.group)
+        _check_group_settings(self.group, config)
+        self.device = pick_device(config.device)
+        dataset = Dataset(config.data)
+        for label in filter(None, [config.label, *config.labels.split(",")]):
+            dataset.label_value(label.strip())
+        state = _check_resumable(layout, config, resume)
+        split = _load_or_make_split(layout, dataset, config.split_seed, split_file)
+        self.task = self.group.make_task(config, dataset, split)
+        self.model, self.optimizer = self._build(state is None)
+        split.save(layout.split)  # only now: bad input leaves no run folder behind
+        config.save(layout.config)
+        self.progress = self._restore(state)
+        self.common = self._description(split)
+
+    def _build(self, fresh: bool):
+        torch.manual_seed(self.config.seed)
+        model = build_model(self.group, self.config.base_width)
+        if self.group.pretrained and fresh:
+            load_restoration_weights(model, self.config.init)
+        cuda = self.device.type == "cuda"
+        model = model.to(self.device)
+        if cuda:
+            model = model.to(memory_format=torch.channels_last)
+        return model, torch.optim.Adam(model.parameters(), lr=self.config.lr, fused=cuda)
+
+    def _restore(self, state: dict | None) -> _Progress:
+        progress = _Progress()
+        if state is not None:
+            self.model.load_state_dict(state["model"])
+            self.optimizer.load_state_dict(state["optimizer"])
+            self.task.load_state_dict(state["task"])
+            progress = _Progress(state["iteration"], state["best_score"], state["best_value"],
+                                 state["best_iteration"])
+        _truncate_metrics(self.layout.metrics, progress.iteration)
+        return progress
+
+    @property
+    def name(self) -> str:
+        return model_name(self.group, self.config.patients)
+
+    def _description(self, split: Split) -> dict:
+        """What every checkpoint says about the model (the exporter builds ModelInfo from it)."""
+        restoration = self.group.kind == RESTORATION
+        return {"config": self.config.to_dict(), "group": self.group.key, "group_settings": self.group.to_dict(),
+                "name": self.name, "split": asdict(split), "metric": self.task.metric,
+                "train_patients": list(split.train if restoration else split.training_subset(self.config.patients)),
+                "label_name": ",".join(self.config.target_labels) if self.config.label else "",
+                "bonebench_version": bonebench.__version__}
+
+    def validate(self, iteration: int, mean_loss: float, seconds: float) -> str:
+        """Validate, keep the best model, log a line, checkpoint; returns the status text."""
+        score, value = self.task.validate(self.model, self.device)
+        p = self.progress
+        if p.improve(iteration, score, value):
+            save_checkpoint(self.layout.best, {**self.common, "model": self.model.state_dict(),
+                                               "iteration": iteration, self.task.metric: value})
+        metric = self.task.metric
+        record = {"iteration": iteration, "train_loss": mean_loss, metric: value,
+                  "best_" + metric.removeprefix("val_"): p.best_value, "seconds": round(seconds, 3)}
+        with open(self.layout.metrics, "a") as log:
+            log.write(json.dumps(record) + "\n")
+        save_checkpoint(self.layout.last, {
+            **self.common, "model": self.model.state_dict(), "optimizer": self.optimizer.state_dict(),
+            "task": self.task.state_dict(), "iteration": iteration, "best_score": p.best_score,
+            "best_value": p.best_value, "best_iteration": p.best_iteration})
+        return f"{metric} {value:.3f} (best {p.best_value:.3f})"
+
+    def finish(self) -> TrainResult:
+        """Write result.json and return the run's result."""
+        p = self.progress
+        write_text_atomic(self.layout.result, json.dumps(
+            {"name": self.name, "group": self.group.key, "metric": self.task.metric, "best": p.best_value,
+             "best_iteration": p.best_iteration, "iterations": self.config.iterations}, indent=1) + "\n")
+        return TrainResult(self.name, p.best_score, p.best_value, p.best_iteration, self.config.iterations,
+                           self.layout.root)
+
+
+def _progress_bar(name: str, show: bool):
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     columns = [TextColumn(name), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                TextColumn("{task.fields[status]}"), TimeRemainingColumn()]
-    with Progress(*columns, disable=not show_progress) as progress:
-        bar = progress.add_task("train", total=config.iterations, completed=start, status="")
-        for iteration in range(start + 1, config.iterations + 1):
-            running_loss += train_step(model, optimizer, task, device)
+    return Progress(*columns, disable=not show)
+
+
+def train(config: TrainConfig, run_dir: str | Path, *, resume: bool = False, split_file: Path | None = None,
+          show_progress: bool = True, interrupt_at: int | None = None) -> TrainResult:
+    """Train one model into `run_dir`; `interrupt_at` raises KeyboardInterrupt after that iteration
+    (tests a kill)."""
+    run = _Run(config, RunLayout(run_dir), resume, split_file)
+    running_loss, running_n, t0 = 0.0, 0, time.perf_counter()
+    with _progress_bar(run.name, show_progress) as progress:
+        bar = progress.add_task("train", total=config.iterations, completed=run.progress.iteration, status="")
+        for iteration in range(run.progress.iteration + 1, config.iterations + 1):
+            running_loss += train_step(run.model, run.optimizer, run.task, run.device)
             running_n += 1
             progress.advance(bar)
             if interrupt_at is not None and iteration == interrupt_at:
                 raise KeyboardInterrupt
             if iteration % config.val_every and iteration != config.iterations:
                 continue
-            score, value = task.validate(model, device)
-            if score > best_score:
-                best_score, best_value, best_iteration = score, value, iteration
-                save_checkpoint(run_dir / "best.pt", {**common, "model": model.state_dict(),
-                                                      "iteration": iteration, task.metric: value})
-            record = {"iteration": iteration, "train_loss": running_loss / max(running_n, 1), task.metric: value,
-                      "best_" + task.metric.removeprefix("val_"): best_value,
-                      "seconds": round(time.perf_counter() - t0, 3)}
-            with open(run_dir / "metrics.jsonl", "a") as log:
-                log.write(json.dumps(record) + "\n")
-            save_checkpoint(run_dir / "last.pt", {
-                **common, "model": model.state_dict(), "optimizer": optimizer.state_dict(),
-                "task": task.state_dict(), "iteration": iteration, "best_score": best_score,
-                "best_value": best_value, "best_iteration": best_iteration})
+            status = run.validate(iteration, running_loss / max(running_n, 1), time.perf_counter() - t0)
             running_loss, running_n = 0.0, 0
-            progress.update(bar, status=f"{task.metric} {value:.3f} (best {best_value:.3f})")
-
-    result = TrainResult(name, best_score, best_value, best_iteration, config.iterations, run_dir)
-    write_text_atomic(run_dir / "result.json", json.dumps(
-        {"name": name, "group": group.key, "metric": task.metric, "best": best_value,
-         "best_iteration": best_iteration, "iterations": config.iterations}, indent=1) + "\n")
-    return result
+            progress.update(bar, status=status)
+    return run.finish()

@@ -1,9 +1,11 @@
 """What each kind of model group trains on: how a minibatch is made, its loss, and how the model is
-scored on the validation patients (higher is better). The loop in loop.py is the same for all."""
+scored on the validation patients (higher is better). The loop in loop.py is the same for all; the
+group registry (groups.py) names the task of each group."""
 
 from __future__ import annotations
 
 import time
+from typing import NamedTuple, Protocol
 
 import numpy as np
 import torch
@@ -11,12 +13,38 @@ import torch
 from bonebench.data.dataset import Dataset
 from bonebench.data.sampling import SliceSampler
 from bonebench.data.splits import Split
-from bonebench.train.clicksim import ClickSet, corrective_clicks, first_clicks
+from bonebench.protocol.clicks import corrective_clicks, first_clicks
+from bonebench.protocol.network import THRESHOLD, network_input, set_previous_mask, update_click_maps
 from bonebench.train.config import TrainConfig
 from bonebench.train.distortions import distort_batch
-from bonebench.train.groups import INTERACTIVE, RESTORATION, ModelGroup
 from bonebench.train.losses import restoration_loss, segmentation_loss
 from bonebench.train.validation import interactive_validation_dice, predict_slices, validation_dice
+
+
+class Batch(NamedTuple):
+    inputs: np.ndarray  # (N, C, P, P) float32 network input
+    targets: np.ndarray  # (N, 1, P, P) float32
+
+
+class Validation(NamedTuple):
+    score: float  # higher is better: selects the best checkpoint
+    value: float  # what is logged (Dice, or L1 for restoration)
+
+
+class Task(Protocol):
+    """What the loop needs from a group's task."""
+
+    metric: str  # the logged metric's name: val_dice, val_l1
+
+    def batch(self, model: torch.nn.Module, device: torch.device) -> Batch: ...
+
+    def loss(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor: ...
+
+    def validate(self, model: torch.nn.Module, device: torch.device) -> Validation: ...
+
+    def state_dict(self) -> dict: ...
+
+    def load_state_dict(self, state: dict) -> None: ...
 
 
 class SegmentationTask:
@@ -32,17 +60,17 @@ class SegmentationTask:
         self.sampler = SliceSampler([c.hu for c in train], [c.target for c in train],
                                     patch_size=config.patch_size, batch_size=config.batch_size, seed=config.seed)
 
-    def batch(self, model: torch.nn.Module, device: torch.device) -> tuple[np.ndarray, np.ndarray]:
+    def batch(self, model: torch.nn.Module, device: torch.device) -> Batch:
         images, targets, _ = self.sampler.next_batch()
-        return images, targets
+        return Batch(images, targets)
 
     def loss(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         return segmentation_loss(self.config.loss, logits, target)
 
-    def validate(self, model: torch.nn.Module, device: torch.device) -> tuple[float, float]:
-        """(score, value to log): here both are the mean validation Dice."""
+    def validate(self, model: torch.nn.Module, device: torch.device) -> Validation:
+        """Both score and logged value are the mean validation Dice."""
         value = validation_dice(model, self.val_cases, device)
-        return value, value
+        return Validation(value, value)
 
     def state_dict(self) -> dict:
         return {"sampler": self.sampler.state_dict()}
@@ -71,16 +99,16 @@ class RestorationTask:
         self.val_inputs = np.concatenate([p[0] for p in pairs])
         self.val_targets = np.concatenate([p[1] for p in pairs])
 
-    def batch(self, model: torch.nn.Module, device: torch.device) -> tuple[np.ndarray, np.ndarray]:
-        return distort_batch(self.sampler.next_batch()[0], self.rng)
+    def batch(self, model: torch.nn.Module, device: torch.device) -> Batch:
+        return Batch(*distort_batch(self.sampler.next_batch()[0], self.rng))
 
     def loss(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         return restoration_loss(logits, target)
 
-    def validate(self, model: torch.nn.Module, device: torch.device) -> tuple[float, float]:
+    def validate(self, model: torch.nn.Module, device: torch.device) -> Validation:
         restored = predict_slices(model, self.val_inputs, device, sigmoid=False)
         l1 = float(np.abs(restored - self.val_targets[:, 0]).mean())
-        return -l1, l1
+        return Validation(-l1, l1)
 
     def state_dict(self) -> dict:
         return {"sampler": self.sampler.state_dict(), "rng": self.rng.bit_generator.state}
@@ -97,9 +125,9 @@ class InteractiveTask(SegmentationTask):
     some turned all-background; a first click; then 0..4 rounds in which the model predicts without
     gradient and a corrective click is added in the biggest error, 1..5 interactions per slice."""
 
-    def __init__(self, config: TrainConfig, dataset: Dataset, split: Split, group: ModelGroup):
+    def __init__(self, config: TrainConfig, dataset: Dataset, split: Split, group):
         self.config = config
-        self.group = group
+        self.spec = group.input_spec(config.click_sigma)
         names = config.target_labels
         self.multi = len(names) > 1
         self.values = [dataset.label_value(n) for n in names] if self.multi else [1]
@@ -122,13 +150,8 @@ class InteractiveTask(SegmentationTask):
             targets[b] = patch == value
         return targets
 
-    def _refresh_maps(self, inputs: np.ndarray, clicks: ClickSet) -> None:
-        """Rewrite the click-map channels of the network input in place."""
-        t0 = time.perf_counter()
-        clicks.maps(self.config.click_sigma, out=inputs[:, 1:3])
-        self.simulation_seconds += time.perf_counter() - t0
-
-    def batch(self, model: torch.nn.Module, device: torch.device) -> tuple[np.ndarray, np.ndarray]:
+    def batch(self, model: torch.nn.Module, device: torch.device) -> Batch:
+        """A minibatch of network inputs with simulated clicks (1..5 interactions) and targets."""
         images, label_maps, _ = self.sampler.next_batch()
         t0 = time.perf_counter()
         targets = self._choose_targets(label_maps[:, 0])
@@ -139,25 +162,22 @@ class InteractiveTask(SegmentationTask):
         targets[hide] = False
         clicks = first_clicks(targets, hidden, spare=self.config.max_interactions)
         interactions = self.rng.integers(1, self.config.max_interactions + 1, size=n)
-        inputs = np.zeros((n, self.group.in_channels) + targets.shape[1:], np.float32)
-        inputs[:, 0] = images[:, 0]  # channel 3, the previous prediction, starts empty
+        inputs = network_input(images[:, 0], self.spec, clicks, windowed=True)  # the previous mask starts empty
         self.simulation_seconds += time.perf_counter() - t0
         for round_ in range(2, int(interactions.max()) + 1):
-            self._refresh_maps(inputs, clicks)
             prob = predict_slices(model, inputs, device, batch_slices=n)
             t0 = time.perf_counter()
             active = interactions >= round_
-            corrective_clicks(clicks, prob > 0.5, targets, active)
-            if self.group.prev_mask:
-                inputs[active, 3] = prob[active]
+            corrective_clicks(clicks, prob > THRESHOLD, targets, active)
+            if self.spec.prev_mask:
+                set_previous_mask(inputs, active, prob[active])
+            update_click_maps(inputs, clicks, self.spec)
             self.simulation_seconds += time.perf_counter() - t0
-        self._refresh_maps(inputs, clicks)
-        return inputs, targets[:, None].astype(np.float32)
+        return Batch(inputs, targets[:, None].astype(np.float32))
 
-    def validate(self, model: torch.nn.Module, device: torch.device) -> tuple[float, float]:
-        value = interactive_validation_dice(model, self.val_cases, self.values, device,
-                                            self.config.click_sigma, self.group.prev_mask)
-        return value, value
+    def validate(self, model: torch.nn.Module, device: torch.device) -> Validation:
+        value = interactive_validation_dice(model, self.val_cases, self.values, device, self.spec)
+        return Validation(value, value)
 
     def state_dict(self) -> dict:
         return {"sampler": self.sampler.state_dict(), "rng": self.rng.bit_generator.state}
@@ -165,11 +185,3 @@ class InteractiveTask(SegmentationTask):
     def load_state_dict(self, state: dict) -> None:
         self.sampler.load_state_dict(state["sampler"])
         self.rng.bit_generator.state = state["rng"]
-
-
-def make_task(group: ModelGroup, config: TrainConfig, dataset: Dataset, split: Split):
-    if group.kind == RESTORATION:
-        return RestorationTask(config, dataset, split)
-    if group.kind == INTERACTIVE:
-        return InteractiveTask(config, dataset, split, group)
-    return SegmentationTask(config, dataset, split)

@@ -40,6 +40,7 @@ class UNet(nn.Module):
         self.head = nn.Conv2d(widths[0], out_channels, 1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Logits (N, 1, H, W) for inputs (N, C, H, W), H and W multiples of 16."""
         skips = []
         for block in self.down:
             x = block(x)

@@ -6,24 +6,20 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from bonebench.data.intensity import window_hu
 from bonebench.kernels.metrics import dice
-from bonebench.train.clicksim import one_click_inputs
-
-
-def pad_to_multiple(shape_hw: tuple[int, int], multiple: int = 16) -> tuple[int, int]:
-    return tuple(-(-s // multiple) * multiple for s in shape_hw)
+from bonebench.protocol.clicks import one_click_inputs
+from bonebench.protocol.network import THRESHOLD, InputSpec, network_input, padded_size
 
 
 @torch.no_grad()
 def predict_slices(model: torch.nn.Module, inputs: np.ndarray, device: torch.device, *,
                    batch_slices: int = 16, sigmoid: bool = True) -> np.ndarray:
-    """Foreground probability (N, H, W) for network inputs (N, C, H, W), padded to a multiple of 16
-    (the raw output instead with sigmoid=False: the restoration head)."""
+    """Foreground probability (N, H, W) for network inputs (N, C, H, W), padded by the protocol's
+    pad rule (the raw output instead with sigmoid=False: the restoration head)."""
     was_training = model.training
     model.eval()
     n, c, h, w = inputs.shape
-    ph, pw = pad_to_multiple((h, w))
+    ph, pw = padded_size(h), padded_size(w)
     out = np.empty((n, h, w), dtype=np.float32)
     for s in range(0, n, batch_slices):
         chunk = inputs[s:s + batch_slices]
@@ -42,22 +38,22 @@ def predict_slices(model: torch.nn.Module, inputs: np.ndarray, device: torch.dev
 
 def predict_volume(model: torch.nn.Module, hu: np.ndarray, device: torch.device) -> np.ndarray:
     """Foreground probability (z, y, x) of an image-only model for every slice of a clipped-HU volume."""
-    return predict_slices(model, window_hu(hu)[:, None], device)
+    return predict_slices(model, network_input(hu, InputSpec(interactive=False)), device)
 
 
 def validation_dice(model: torch.nn.Module, cases, device: torch.device) -> float:
     """Mean over patients of the volume Dice of the thresholded prediction."""
-    scores = [dice(c.target, predict_volume(model, c.hu, device) > 0.5) for c in cases]
+    scores = [dice(c.target, predict_volume(model, c.hu, device) > THRESHOLD) for c in cases]
     return float(np.mean(scores))
 
 
 def interactive_validation_dice(model: torch.nn.Module, cases, labels: list[int], device: torch.device,
-                                sigma: float, prev_mask: bool) -> float:
+                                spec: InputSpec) -> float:
     """Mean over patients and target labels of the volume Dice with one click per slice."""
     scores = []
     for case in cases:
         for value in labels:
             target = case.target == value
-            prob = predict_slices(model, one_click_inputs(case.hu, target, sigma, prev_mask), device)
-            scores.append(dice(target, prob > 0.5))
+            prob = predict_slices(model, one_click_inputs(case.hu, target, spec), device)
+            scores.append(dice(target, prob > THRESHOLD))
     return float(np.mean(scores))

@@ -2,11 +2,10 @@
 
 import numpy as np
 import SimpleITK as sitk
-import pytest
 from typer.testing import CliRunner
 
 from bonebench.cli.segment_cli import app, demo_app
-from bonebench.data.volume_io import read_volume, write_volume
+from bonebench.data.volume_io import read_volume
 from bonebench.kernels import dice
 from tests.conftest import right_fibula
 

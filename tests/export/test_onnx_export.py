@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from bonebench.cli.export_cli import app
 from bonebench.errors import InputError
 from bonebench.export.onnx_export import export_checkpoint, load_network
-from bonebench.model_info import METADATA_KEY
+from bonebench.protocol.model_info import METADATA_KEY
 from bonebench.train.checkpoint import load_checkpoint
 
 FP32_ATOL, FP16_ATOL = 1e-5, 2e-2

@@ -81,7 +81,7 @@ def shipped_info() -> dict:
     """The shipped model's metadata, as a dict to alter."""
     import onnxruntime as ort
 
-    from bonebench.model_info import METADATA_KEY
+    from bonebench.protocol.model_info import METADATA_KEY
     from bonebench.runtime.session import DEFAULT_MODEL
 
     session = ort.InferenceSession(str(DEFAULT_MODEL), providers=["CPUExecutionProvider"])

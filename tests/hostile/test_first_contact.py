@@ -52,7 +52,7 @@ def _commands():
     yield "bb-demo", segment_cli.demo_app, []
     yield "bb-export", export_cli.app, []
     yield "bb-eval", eval_cli.app, []
-    for name in ("seg", "pretrain", "inter", "sweep", "restoration-figure"):
+    for name in ("seg", "pretrain", "inter", "run", "sweep", "restoration-figure"):
         yield f"bb-train {name}", train_cli.app, [name]
     for name in ("phantoms", "split", "info"):
         yield f"bb-data {name}", data_cli.app, [name]

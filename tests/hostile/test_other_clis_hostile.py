@@ -137,8 +137,8 @@ def test_eval_pt_without_its_split_names_the_split(phantom_dataset, checkpoint, 
            outputs=[tmp_path / "other.onnx"], message=str(tmp_path / "split.json"))
 
 
-def test_eval_other_pt_is_that_checkpoint_not_best(phantom_dataset, tiny_checkpoints, tmp_path):
-    """bb-eval other.pt scores other.pt: a folder whose best.pt is a different model is not used."""
+def test_eval_other_pt_is_never_replaced_by_best(phantom_dataset, tiny_checkpoints, tmp_path, capfd):
+    """bb-eval other.pt never scores the folder's best.pt instead: it refuses, naming best.pt."""
     import shutil
 
     run = tmp_path / "run"
@@ -146,11 +146,8 @@ def test_eval_other_pt_is_that_checkpoint_not_best(phantom_dataset, tiny_checkpo
     shutil.copy(tiny_checkpoints["inter"], run / "other.pt")
     shutil.copy(tiny_checkpoints["seg"], run / "best.pt")  # a different model beside it
     shutil.copy(tiny_checkpoints["inter"].parent / "split.json", run / "split.json")
-    result = runner.invoke(eval_app, [str(run / "other.pt"), "--data", str(phantom_dataset), "--label", "fibula",
-                                      "--device", "cpu", "--noc-every", "8"])
-    assert result.exit_code == 0, result.output
-    assert "model=SegInter1" in result.output and "Seg1" not in result.output.replace("SegInter1", "")
-    assert (run / "other.onnx").is_file() and not (run / "model.onnx").exists()
+    refuse(eval_app, [run / "other.pt", "--data", phantom_dataset, "--label", "fibula", "--device", "cpu"], capfd,
+           inputs=[run], outputs=[run / "model.onnx", run / "other.onnx"], message="best.pt")
 
 
 @pytest.mark.parametrize("name", ["notes.txt", "model.nii.gz"])

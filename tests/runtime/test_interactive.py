@@ -56,3 +56,58 @@ def test_bad_clicks(leg_volume, model):
         session.click(0, 0, z)
     with pytest.raises(InputError, match="nothing to propagate"):
         session.propagate()
+
+
+def test_every_piece_of_a_split_bone_seeds_the_next_slice(leg_volume, model):
+    """Both fibulae clicked on one slice: one mask in two pieces, and propagation follows both."""
+    _, hu, labels, _, (x, y, z) = leg_volume
+    from bonebench.kernels import innermost_point
+
+    left = labels == 1
+    left[:, :, : labels.shape[2] // 2] = False
+    ly, lx = innermost_point(left[z])
+    session = InteractiveSession(hu.astype(np.float32), model)
+    session.click(x, y, z)
+    session.click(int(lx), int(ly), z)
+    session.propagate()
+    both = labels == 1
+    assert dice(right_fibula(labels), session.mask & ~left) > ONE_CLICK_DICE
+    assert dice(left, session.mask & left) > ONE_CLICK_DICE
+    assert dice(both, session.mask) > ONE_CLICK_DICE
+
+
+def test_a_background_click_on_a_propagated_slice_cuts_the_propagation(leg_volume, model):
+    _, hu, labels, _, (x, y, z) = leg_volume
+    from bonebench.kernels import innermost_point
+
+    session = InteractiveSession(hu.astype(np.float32), model)
+    session.click(x, y, z)
+    session.propagate()
+    propagated = session.mask.copy()
+    cut = z + 10
+    cy, cx = innermost_point(session.mask[cut])
+    session.click(int(cx), int(cy), cut, positive=False)
+    assert not session.mask[cut:].any()  # the cut slice and everything the upward walk filled beyond it
+    np.testing.assert_array_equal(session.mask[:cut], propagated[:cut])  # the rest untouched
+    session.propagate()
+    assert not session.mask[cut:].any()  # the next propagation stops at the user's slice
+    session.undo()
+    session.undo()
+    np.testing.assert_array_equal(session.mask, propagated)
+
+
+def test_stop_rules():
+    from bonebench.runtime.interactive import _continues, _piece_seeds
+
+    previous = np.zeros((40, 40), np.uint8)
+    previous[10:20, 10:20] = 1
+    assert _continues(np.roll(previous, 2, axis=1), previous)  # a bone drifts a little
+    assert not _continues(np.roll(previous, 9, axis=1), previous)  # slipped onto a neighbour: overlap 0.1
+    grown = previous.copy()
+    grown[5:35, 5:35] = 1
+    assert not _continues(grown, previous)  # leaks: 9x the area
+    assert not _continues(np.zeros_like(previous), previous)
+    pieces = previous.copy()
+    pieces[30:33, 30:33] = 1
+    pieces[1, 1] = 1  # a stray pixel seeds nothing
+    assert sorted(_piece_seeds(pieces)) == [(14, 14), (31, 31)]

@@ -7,7 +7,7 @@ import pytest
 from onnx import TensorProto, helper
 
 from bonebench.errors import InputError
-from bonebench.model_info import METADATA_KEY
+from bonebench.protocol.model_info import METADATA_KEY
 from bonebench.runtime.session import CPU, CUDA, DEFAULT_MODEL, Model, choose_providers
 
 
@@ -66,9 +66,11 @@ import sys
 sys.modules['torch'] = None
 import bonebench.runtime.session, bonebench.runtime.interactive, bonebench.runtime.automatic
 import bonebench.runtime.preview, bonebench.kernels, bonebench.data
-from bonebench.cli.segment_cli import run_segment
-print(run_segment(__import__('pathlib').Path({str(path)!r}), ['{x},{y},{z}'], [], False, None,
-                  __import__('pathlib').Path({str(tmp_path / 'm.nii.gz')!r}), 'cpu', 1, True, None))
+import bonebench.runtime.segment, bonebench.protocol, bonebench.study.metrics
+from pathlib import Path
+from bonebench.cli.segment_cli import SegmentRequest, run_segment
+print(run_segment(SegmentRequest(Path({str(path)!r}), Path({str(tmp_path / 'm.nii.gz')!r}), ('{x},{y},{z}',),
+                                 device='cpu', threads=1)))
 assert 'torch' not in [m for m in sys.modules if sys.modules[m] is not None]
 """
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

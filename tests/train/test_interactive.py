@@ -15,7 +15,7 @@ from bonebench.train.config import TrainConfig, make_config
 from bonebench.train.groups import build_model, get_group
 from bonebench.train.loop import load_restoration_weights, train
 from bonebench.train.tasks import RestorationTask
-from bonebench.train.clicksim import one_click_inputs
+from bonebench.protocol.clicks import one_click_inputs
 from bonebench.train.validation import predict_slices
 
 
@@ -111,7 +111,7 @@ def test_multibone_model_follows_the_click(phantom_dataset, tmp_path):
                                                 ["fibula", "tibia"])
     for value, other, minimum in ((2, 1, 0.8), (1, 2, 0.6)):
         clicked = _first_instance(case.target == value)
-        pred = predict_slices(model, one_click_inputs(case.hu, clicked, config.click_sigma, False),
+        pred = predict_slices(model, one_click_inputs(case.hu, clicked, get_group("inter").input_spec(config.click_sigma)),
                               torch.device("cpu")) > 0.5
         assert dice(clicked, pred) > minimum
         assert (pred & (case.target == other)).sum() < 0.02 * pred.sum()  # not the other bone

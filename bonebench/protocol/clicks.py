@@ -1,4 +1,4 @@
-"""Simulated users for SegInter training and validation (numpy + bonebench.kernels, no torch).
+"""Clicks, real and simulated, for interactive models (numpy + bonebench.kernels, no torch).
 
 A ClickSet holds up to K clicks for each of N slices and turns them into click maps. The study's
 protocol: the first click at the innermost point of the object; later clicks at the innermost point
@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from bonebench.data.intensity import window_hu
 from bonebench.kernels import click_maps_batch, innermost_points, next_click_batch
+from bonebench.protocol.network import InputSpec, network_input
 
 FOREGROUND, BACKGROUND, UNUSED = 1, 0, -1
 
@@ -32,6 +32,7 @@ class ClickSet:
         self.clicked = np.zeros((n,) + shape, bool)
 
     def add(self, b: int, y: int, x: int, positive: bool) -> None:
+        """Add a click to slice b; IndexError when its capacity is used up."""
         k = self.count[b]
         if k == self.kinds.shape[1]:
             raise IndexError(f"slice {b} already has {k} clicks")
@@ -39,6 +40,16 @@ class ClickSet:
         self.kinds[b, k] = FOREGROUND if positive else BACKGROUND
         self.count[b] += 1
         self.clicked[b, y, x] = True
+
+    @classmethod
+    def from_points(cls, shape: tuple[int, int], foreground, background) -> "ClickSet":
+        """One slice's clicks from (y, x) lists of foreground and background points."""
+        clicks = cls(1, shape, max(len(foreground) + len(background), 1))
+        for y, x in foreground:
+            clicks.add(0, int(y), int(x), True)
+        for y, x in background:
+            clicks.add(0, int(y), int(x), False)
+        return clicks
 
     def maps(self, sigma: float, out: np.ndarray | None = None) -> np.ndarray:
         """(N, 2, H, W) float32 foreground and background click maps (into `out` when given)."""
@@ -76,12 +87,8 @@ def corrective_clicks(clicks: ClickSet, predictions: np.ndarray, targets: np.nda
     return added
 
 
-def one_click_inputs(hu: np.ndarray, target: np.ndarray, sigma: float, prev_mask: bool) -> np.ndarray:
+def one_click_inputs(hu: np.ndarray, target: np.ndarray, spec: InputSpec) -> np.ndarray:
     """Network inputs for every slice with one click at the innermost point of each bone in the
-    slice's target (none where it has none): image, foreground map, background map[, empty previous].
+    slice's target (none where it has none), an empty previous mask where the spec has one.
     The study's validation and test protocol, shared by training (torch) and bb-eval (onnxruntime)."""
-    clicks = first_clicks(target.astype(bool))
-    channels = [window_hu(hu)[:, None], clicks.maps(sigma)]
-    if prev_mask:
-        channels.append(np.zeros((hu.shape[0], 1) + hu.shape[1:], np.float32))
-    return np.concatenate(channels, axis=1)
+    return network_input(hu, spec, first_clicks(target.astype(bool)))

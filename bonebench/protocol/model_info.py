@@ -6,6 +6,8 @@ import json
 from dataclasses import asdict, dataclass, fields
 
 from bonebench.errors import InputError
+from bonebench.protocol.kinds import INTERACTIVE
+from bonebench.protocol.network import InputSpec
 
 METADATA_KEY = "bonebench"
 
@@ -31,6 +33,7 @@ class ModelInfo:
 
     @classmethod
     def from_json(cls, text: str, source: str = "model") -> "ModelInfo":
+        """Parse the metadata JSON, ignoring unknown fields; InputError when it does not fit."""
         try:
             d = json.loads(text)
             known = {f.name for f in fields(cls)}
@@ -43,4 +46,9 @@ class ModelInfo:
 
     @property
     def interactive(self) -> bool:
-        return self.kind == "interactive"
+        return self.kind == INTERACTIVE
+
+    @property
+    def inputs(self) -> InputSpec:
+        """The input this model expects, with its own click sigma and HU window."""
+        return InputSpec(self.interactive, self.prev_mask, self.click_sigma, self.hu_window)

@@ -8,12 +8,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bonebench.data.intensity import window_hu
-from bonebench.kernels import click_maps, dice, innermost_point, iou, label_components, next_click
-from bonebench.runtime.automatic import THRESHOLD, predict, segment_volume
-from bonebench.runtime.interactive import InteractiveSession
+from bonebench.errors import InputError
+from bonebench.kernels import dice, innermost_point, iou, label_components, next_click
+from bonebench.protocol.clicks import ClickSet, one_click_inputs
+from bonebench.protocol.network import THRESHOLD, network_input
+from bonebench.runtime.automatic import predict, segment_volume
+from bonebench.runtime.segment import segment
 from bonebench.runtime.session import Model
-from bonebench.train.clicksim import one_click_inputs
 
 NOC_CAP = 20
 NOC_TARGETS = (0.85, 0.90)
@@ -30,16 +31,14 @@ class CaseScores:
 def one_click_per_slice(model: Model, hu: np.ndarray, truth: np.ndarray, batch: int = 8) -> np.ndarray:
     """Prediction with one click at the innermost point of each bone of each slice."""
     out = np.zeros(truth.shape, np.uint8)
-    sigma, prev_mask = model.info.click_sigma, model.info.prev_mask
     for z0 in range(0, hu.shape[0], batch):
-        inputs = one_click_inputs(hu[z0:z0 + batch], truth[z0:z0 + batch], sigma, prev_mask)
+        inputs = one_click_inputs(hu[z0:z0 + batch], truth[z0:z0 + batch], model.info.inputs)
         out[z0:z0 + batch] = predict(model, inputs) > THRESHOLD
     return out
 
 
 def noc_slice(model: Model, hu_slice: np.ndarray, truth: np.ndarray) -> tuple[int, int]:
     """Clicks needed (RITM clicker) to reach IoU 0.85 and 0.90 on one slice; NOC_CAP if never."""
-    image = window_hu(hu_slice)[None]
     prediction = np.zeros(truth.shape, bool)
     probability = np.zeros(truth.shape, np.float32)
     clicked = np.zeros(truth.shape, bool)
@@ -51,10 +50,9 @@ def noc_slice(model: Model, hu_slice: np.ndarray, truth: np.ndarray) -> tuple[in
             break
         (fg if click.positive else bg).append((click.y, click.x))
         clicked[click.y, click.x] = True
-        channels = [image[:, None], click_maps(truth.shape, fg, bg, sigma=model.info.click_sigma)[None]]
-        if model.info.prev_mask:
-            channels.append(probability[None, None])
-        probability = predict(model, np.concatenate(channels, axis=1))[0]
+        inputs = network_input(hu_slice[None], model.info.inputs, ClickSet.from_points(truth.shape, fg, bg),
+                               probability[None])
+        probability = predict(model, inputs)[0]
         prediction = probability > THRESHOLD
         score = iou(truth, prediction)
         for target in NOC_TARGETS:
@@ -72,15 +70,16 @@ def propagated_dice(model: Model, hu: np.ndarray, truth: np.ndarray) -> float:
     components, _ = label_components(truth[z], 8)
     sizes = np.bincount(components.ravel())[1:]
     y, x = innermost_point(components == int(np.argmax(sizes)) + 1)
-    session = InteractiveSession(hu.astype(np.float32, copy=False), model)
-    session.click(x, y, z)
-    if session.mask.any():  # a model that finds nothing under the click has nothing to propagate
-        session.propagate()
+    try:
+        mask = segment(hu, model, [(int(x), int(y), z)]).mask
+    except InputError:  # the model finds nothing under the click: nothing to propagate
+        mask = np.zeros(truth.shape, np.uint8)
     bone3d, _ = label_components(truth, 26)
-    return dice(bone3d == bone3d[z, y, x], session.mask)
+    return dice(bone3d == bone3d[z, y, x], mask)
 
 
 def score_case(model: Model, hu: np.ndarray, truth: np.ndarray, *, noc_every: int = 1) -> CaseScores:
+    """All test metrics of one model on one patient (see CaseScores)."""
     truth = truth.astype(bool)
     if not model.info.interactive:
         return CaseScores(dice(truth, segment_volume(model, hu)))

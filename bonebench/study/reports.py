@@ -22,6 +22,7 @@ COLUMNS = ["model", "group", "display", "patients", "case", "dice", "dice_propag
 
 
 def write_results_csv(rows: list[dict], path: Path) -> None:
+    """One row per (model, test patient), atomically."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
     writer.writeheader()
@@ -71,7 +72,7 @@ def _savefig(fig, path: Path) -> None:
         fig.savefig(tmp, dpi=80, format="png")
 
 
-def plot_curves(model_dirs: list[tuple[str, str, int, Path]], path: Path) -> None:
+def plot_curves(model_dirs: list[tuple], path: Path) -> None:
     """Best validation Dice against iteration, one panel per group, one line per training-set size."""
     import matplotlib
 
@@ -81,10 +82,10 @@ def plot_curves(model_dirs: list[tuple[str, str, int, Path]], path: Path) -> Non
     groups = list(dict.fromkeys(display for _, display, _, _ in model_dirs))
     fig, axes = plt.subplots(1, len(groups), figsize=(4.5 * len(groups), 3.6), squeeze=False, sharey=True)
     for ax, display in zip(axes[0], groups):
-        for _, d, n, run_dir in model_dirs:
-            if d != display or not (run_dir / "metrics.jsonl").is_file():
+        for _, d, n, run in model_dirs:
+            if d != display or not run.metrics.is_file():
                 continue
-            lines = [json.loads(line) for line in (run_dir / "metrics.jsonl").read_text().splitlines() if line]
+            lines = [json.loads(line) for line in run.metrics.read_text().splitlines() if line]
             ax.plot([m["iteration"] for m in lines], [m["best_dice"] for m in lines], label=f"{n}")
         ax.set_title(display)
         ax.set_xlabel("iteration")

@@ -6,11 +6,11 @@ import pytest
 import torch
 
 from bonebench.errors import InputError
-from bonebench.evaluate.run import evaluate_sweep
+from bonebench.study.evaluation import evaluate_sweep
 from bonebench.train.checkpoint import load_checkpoint
 from bonebench.train.config import TrainConfig
 from bonebench.train.loop import train
-from bonebench.train.sweep import SweepPlan, prepare, run_sweep
+from bonebench.study.sweep import SweepPlan, prepare, run_sweep
 
 
 def _plan(data, groups=("seg", "inter")):

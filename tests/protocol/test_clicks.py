@@ -1,7 +1,7 @@
 import numpy as np
 
 from bonebench.kernels import label_components
-from bonebench.train.clicksim import BACKGROUND, FOREGROUND, UNUSED, ClickSet, corrective_clicks, first_clicks
+from bonebench.protocol.clicks import BACKGROUND, FOREGROUND, UNUSED, ClickSet, corrective_clicks, first_clicks
 
 
 def _disc(shape, cy, cx, r):

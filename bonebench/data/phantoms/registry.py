@@ -1,0 +1,113 @@
+"""The region registry: one entry per phantom region, read by the factory and by `bb-data phantoms`.
+
+Label values are global (one value per bone name in every region), so a `mixed` dataset and the
+single-region datasets agree, and `legs` keeps its historical 1 = fibula, 2 = tibia.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from pathlib import Path
+from types import ModuleType
+from typing import Callable
+
+import numpy as np
+
+from bonebench.data.atomic import write_text_atomic
+from bonebench.data.phantoms import legs
+from bonebench.data.phantoms.legs import PhantomShape
+from bonebench.data.volume_io import write_volume
+from bonebench.errors import InputError
+
+BONE_LABELS = {"fibula": 1, "tibia": 2, "femur": 3, "patella": 4, "pelvis": 5, "humerus": 6,
+               "scapula": 7, "clavicle": 8, "radius": 9, "ulna": 10, "vertebra": 11, "rib": 12,
+               "sternum": 13}
+
+
+@dataclass(frozen=True)
+class Region:
+    """A phantom region: its bone names and a maker (seed, shape) -> (HU, labels, geometry)."""
+
+    name: str
+    bones: tuple[str, ...]
+    make: Callable
+
+
+def _anatomical(module: ModuleType, midline: bool = False) -> Callable:
+    """A maker for a region module (draw + build): patient spread, then anatomy, then rendering."""
+    def make(seed: int, shape: PhantomShape):
+        from bonebench.data.phantoms.render import render
+        from bonebench.data.phantoms.spread import draw_patient
+
+        rng = np.random.default_rng(seed)
+        patient = draw_patient(rng, shape.size_xy, shape.slices, module.CORE_MM, midline=midline)
+        centre = getattr(module, "CENTRE_MM", (0.0, 0.0, 0.0))  # where the core box sits around the origin
+        patient = replace(patient, offset=tuple(o + c for o, c in zip(patient.offset, centre)))
+        params = module.draw(rng, patient)
+        return render(module.build, params, patient, shape.size_xy, shape.slices, rng)
+    return make
+
+
+def _mixed(seed: int, shape: PhantomShape):
+    """A random region per case (the choice is part of the case's seed)."""
+    names = [n for n in REGIONS if n != "mixed"]
+    name = names[int(np.random.default_rng([seed, 7]).integers(len(names)))]
+    return REGIONS[name].make(seed, shape)
+
+
+def _registry() -> dict[str, Region]:
+    from bonebench.data.phantoms import arm, hip, knee, shoulder, thorax
+
+    regions = {"legs": Region("legs", ("fibula", "tibia"), legs.make_phantom)}
+    for module, midline in ((knee, False), (hip, False), (shoulder, False), (arm, False), (thorax, True)):
+        name = module.__name__.rsplit(".", 1)[1]
+        regions[name] = Region(name, module.LABELS, _anatomical(module, midline))
+    every = tuple(b for b in BONE_LABELS if any(b in r.bones for r in regions.values()))
+    regions["mixed"] = Region("mixed", every, _mixed)
+    return regions
+
+
+REGIONS: dict[str, Region] = _registry()
+
+
+def region(name: str) -> Region:
+    """The registry entry, or an InputError that lists the valid regions in one line."""
+    if name not in REGIONS:
+        raise InputError(f"unknown region {name!r}; valid regions: {', '.join(REGIONS)}")
+    return REGIONS[name]
+
+
+def region_labels(name: str) -> dict[str, int]:
+    """dataset.json labels of a region: background and each of its bones with its global value."""
+    return {"background": 0, **{b: BONE_LABELS[b] for b in region(name).bones}}
+
+
+def make_region_phantom(name: str, seed: int, shape: PhantomShape = PhantomShape()):
+    """One case of a region: HU (int16, z, y, x), labels (uint8, global values) and geometry."""
+    return region(name).make(seed, shape)
+
+
+def write_region_dataset(out: str | Path, name: str, cases: int, seed: int = 0,
+                         shape: PhantomShape = PhantomShape()) -> list[str]:
+    """Write `cases` phantoms of a region as an nnU-Net raw dataset; `legs` is exactly the historical
+    write_phantom_dataset."""
+    if region(name).name == "legs":
+        return legs.write_phantom_dataset(out, cases, seed, shape)
+    out = Path(out)
+    case_ids = []
+    for i in range(cases):
+        case_id = f"{name}_{i:03d}"
+        hu, labels, geometry = make_region_phantom(name, seed * 100_003 + i, shape)
+        write_volume(out / "imagesTr" / f"{case_id}_0000.nii.gz", hu, geometry)
+        write_volume(out / "labelsTr" / f"{case_id}.nii.gz", labels, geometry)
+        case_ids.append(case_id)
+    meta = {"name": f"bonebench-{name}-phantoms",
+            "description": f"Procedural {name} CT phantoms (bonebench), seed {seed}, "
+                           f"{shape.size_xy}x{shape.size_xy}x{shape.slices}",
+            "channel_names": {"0": "CT"}, "labels": region_labels(name), "numTraining": cases,
+            "file_ending": ".nii.gz",
+            "bonebench_phantom": {"region": name, "seed": seed, "size_xy": shape.size_xy,
+                                  "slices": shape.slices}}
+    write_text_atomic(out / "dataset.json", json.dumps(meta, indent=1) + "\n")
+    return case_ids
