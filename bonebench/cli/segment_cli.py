@@ -111,7 +111,7 @@ def check_request(request: SegmentRequest) -> None:
     from bonebench.runtime.session import check_fits
 
     inputs = [request.volume] + ([request.model] if request.model is not None else [])
-    check_output_path(request.out, "mask", inputs, "-o")
+    check_output_path(request.out, "mask", inputs, "-o", any_suffix=request.mask_format == "dicom-seg")
     if request.preview is not None:
         check_output_path(request.preview, "preview", inputs, "--preview")
         if same_file(request.preview, request.out):

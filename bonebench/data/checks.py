@@ -169,15 +169,16 @@ def _inside_existing(path: Path, folder: str | os.PathLike) -> bool:
 
 
 def check_output_path(path: str | os.PathLike, kind: str, inputs: Iterable[str | os.PathLike] = (),
-                      option: str = "-o") -> Path:
-    """An output path we can write: a supported extension for `kind`, not a folder, not an input,
-    in a folder we can create files in. Returns it as a Path."""
+                      option: str = "-o", any_suffix: bool = False) -> Path:
+    """An output path we can write: a supported extension for `kind` (any with `any_suffix`, when the
+    format is named otherwise, e.g. --format dicom-seg), not a folder, not an input, in a folder we can
+    create files in. Returns it as a Path."""
     path = Path(path)
     suffixes = OUTPUT_FORMATS[kind]
     if path.is_dir():
         raise InputError(f"{option} {path}: is a folder; name a file in it, e.g. {path / ('out' + suffixes[0])}")
     suffix = file_suffix(path)
-    if suffix not in suffixes:
+    if suffix not in suffixes and not any_suffix:
         raise InputError(f"{option} {path}: cannot write a {kind} as {suffix or 'a file without extension'}; "
                          f"use {', '.join(suffixes)}")
     for source in inputs:

@@ -388,3 +388,17 @@ def test_demo_refuses_an_output_folder_that_is_a_file(tmp_path, capfd):
     afile = tmp_path / "demo"
     afile.write_text("mine")
     refuse(demo_app, ["--out", afile, "--device", "cpu"], capfd, inputs=[afile], message="which is a file")
+
+
+def test_dicom_seg_of_a_non_dicom_input_is_refused_before_work(ct, tmp_path, capfd):
+    out = tmp_path / "m.dcm"
+    refuse(app, _seg(ct, out), capfd, inputs=[ct[0]], outputs=[out], message="DICOM-SEG")
+
+
+def test_output_overwriting_a_file_inside_the_input_dicom_folder(tmp_path, capfd):
+    folder = tmp_path / "series"
+    folder.mkdir()
+    victim = folder / "old.nii.gz"
+    victim.write_bytes(b"keep me")
+    refuse(app, [folder, "--click", "1,1,1", "-o", victim, "--device", "cpu"], capfd, inputs=[folder],
+           message="or a file in it")
