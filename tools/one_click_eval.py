@@ -1,0 +1,101 @@
+"""One click per bone per volume with an ONNX model, on held-out phantoms of every region (seeds
+900.., never used for training) and on the OpenKBP test patients; writes scores.csv, table.md and
+one picture per region into OUT.
+
+    python tools/one_click_eval.py OUT [--model M.onnx] [--per-region 2] [--size 192] [--slices 40]
+                                   [--openkbp ../shared/data/openkbp-mandible]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+
+from bonebench.data.dataset import Dataset
+from bonebench.data.phantoms import BONE_LABELS, REGIONS, PhantomShape, make_region_phantom
+from bonebench.data.splits import make_split
+from bonebench.data.volume_io import read_volume
+from bonebench.runtime.segment import segment
+from bonebench.runtime.session import Model
+from bonebench.study.one_click import score_volume, summary_table
+
+HELD_OUT_SEED = 900
+NAMES = {v: k for k, v in BONE_LABELS.items()}
+
+
+def _phantom_cases(per_region: int, shape: PhantomShape):
+    for r, name in enumerate(n for n in REGIONS if n != "mixed"):
+        for i in range(per_region):
+            hu, labels, _ = make_region_phantom(name, HELD_OUT_SEED + 37 * r + i, shape)
+            yield f"{name}_{i}", hu.astype(np.float32), labels, NAMES
+
+
+def _openkbp_cases(root: Path):
+    for case in make_split(Dataset(root).case_ids, 0).test:
+        hu, _ = read_volume(root / "imagesTr" / f"{case}_0000.nii.gz")
+        mask, _ = read_volume(root / "labelsTr" / f"{case}.nii.gz")
+        yield f"openkbp_{case}", hu.astype(np.float32), (mask > 0).astype(np.uint8), {1: "mandible"}
+
+
+def _picture(path: Path, hu: np.ndarray, labels: np.ndarray, model: Model, scores) -> None:
+    """The clicked slice of each bone of one case: CT, truth (green) and the mask (red)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, len(scores), figsize=(3.2 * len(scores), 3.4), squeeze=False)
+    for ax, score in zip(axes[0], scores):
+        x, y, z = score.click
+        mask = segment(hu, model, [score.click]).mask
+        value = [v for v, n in NAMES.items() if n == score.bone] or [1]
+        ax.imshow(np.clip(hu[z], -400, 1400), cmap="gray")
+        ax.contour(labels[z] == value[0], levels=[0.5], colors="lime", linewidths=0.7)
+        if mask[z].any():
+            ax.contour(mask[z], levels=[0.5], colors="red", linewidths=0.7)
+        ax.plot(x, y, "c+", ms=8)
+        ax.set_title(f"{score.bone}: Dice {score.dice:.2f}", fontsize=8)
+        ax.axis("off")
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--model", type=Path, default=None)
+    parser.add_argument("--per-region", type=int, default=2)
+    parser.add_argument("--size", type=int, default=192)
+    parser.add_argument("--slices", type=int, default=40)
+    parser.add_argument("--openkbp", type=Path, default=None)
+    args = parser.parse_args()
+    model = Model(args.model, device="cpu")
+    args.out.mkdir(parents=True, exist_ok=True)
+    cases = list(_phantom_cases(args.per_region, PhantomShape(size_xy=args.size, slices=args.slices)))
+    if args.openkbp is not None:
+        cases += list(_openkbp_cases(args.openkbp))
+    scores, pictured = [], set()
+    for case, hu, labels, names in cases:
+        case_scores = score_volume(model, hu, labels, names, case)
+        scores += case_scores
+        region = case.split("_")[0]
+        if region not in pictured and case_scores:
+            _picture(args.out / f"{region}.png", hu, labels, model, case_scores)
+            pictured.add(region)
+        print(case, ", ".join(f"{s.bone} {s.dice:.3f}" for s in case_scores), flush=True)
+    with open(args.out / "scores.csv", "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(asdict(scores[0])))
+        writer.writeheader()
+        writer.writerows(asdict(s) for s in scores)
+    table = summary_table(scores, lambda c: c.split("_")[0])
+    (args.out / "table.md").write_text(f"Model: {model.info.name} ({model.path.name})\n\n" + table)
+    print(table)
+
+
+if __name__ == "__main__":
+    main()
