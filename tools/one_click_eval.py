@@ -51,7 +51,7 @@ def _picture(path: Path, hu: np.ndarray, labels: np.ndarray, model: Model, score
     fig, axes = plt.subplots(1, len(scores), figsize=(3.2 * len(scores), 3.4), squeeze=False)
     for ax, score in zip(axes[0], scores):
         x, y, z = score.click
-        mask = segment(hu, model, [score.click]).mask
+        mask = segment(hu, model, [score.click], propagate=False).mask
         value = [v for v, n in NAMES.items() if n == score.bone] or [1]
         ax.imshow(np.clip(hu[z], -400, 1400), cmap="gray")
         ax.contour(labels[z] == value[0], levels=[0.5], colors="lime", linewidths=0.7)

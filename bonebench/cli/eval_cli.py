@@ -17,11 +17,12 @@ MODEL_SUFFIXES = (".pt", ".onnx")
 def check_eval_request(target: Path, data: Optional[Path], label: Optional[str], split: Optional[Path]) -> None:
     """Name the missing piece before any work: the target, the model's dataset, label or split."""
     from bonebench.data.checks import check_input_path
+    from bonebench.protocol.run_folders import RunLayout, SweepLayout
 
     check_input_path(target)
     if target.is_dir():
-        if not (target / "sweep.json").is_file():
-            raise InputError(f"{target}: not a sweep folder ({target / 'sweep.json'} is missing); "
+        if not SweepLayout(target).is_sweep:
+            raise InputError(f"{target}: not a sweep folder ({SweepLayout(target).plan} is missing); "
                              "run bb-train sweep first, or pass a model file (.pt or .onnx)")
         return
     if target.suffix not in MODEL_SUFFIXES:
@@ -30,7 +31,7 @@ def check_eval_request(target: Path, data: Optional[Path], label: Optional[str],
     if missing:
         raise InputError(f"evaluating the single model {target} needs {' and '.join(missing)}")
     check_input_path(data)
-    split = split or (target.parent / "split.json" if target.suffix == ".pt" else None)
+    split = split or (RunLayout(target.parent).split if target.suffix == ".pt" else None)
     if split is None:
         raise InputError(f"which patients are the test set? pass --split SPLIT.json (the run's split.json)")
     if not split.is_file():
