@@ -45,3 +45,7 @@ def evaluate(target: Path = typer.Argument(..., help="a sweep folder (RUN), or a
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()

@@ -155,6 +155,9 @@ def sweep(data: Path = DATA,
           val_every: Optional[int] = VAL_EVERY, labels: str = typer.Option("", "--labels"),
           seed: int = SEED, split_seed: int = SPLIT_SEED, device: str = DEVICE,
           executor: str = typer.Option("local", "--executor", help="local | ray"),
+          workers: Optional[int] = typer.Option(
+              None, "--workers", min=1,
+              help="models trained at once, sharing the GPUs (default: up to 4 per GPU by its memory; 1 on a CPU)"),
           address: Optional[str] = typer.Option(None, "--address", help="Ray cluster to join (ray executor)")) -> None:
     """The study's benchmark: every group on every training-set size; resumable; never trains a model twice."""
     with user_errors():
@@ -168,7 +171,7 @@ def sweep(data: Path = DATA,
                                            labels=labels or None).items() if v is not None}
         plan = SweepPlan(str(data), label, tuple(g.strip() for g in groups.split(",") if g.strip()), sizes,
                          preset, seed, split_seed, device, overrides)
-        jobs = run_sweep(plan, out, executor=executor, address=address, report=typer.echo)
+        jobs = run_sweep(plan, out, executor=executor, address=address, report=typer.echo, workers=workers)
         typer.echo(f"{len(jobs)} models in {out}; evaluate with: bb-eval {out}")
 
 
@@ -197,3 +200,7 @@ def restoration_figure(checkpoint: Path = typer.Argument(..., help="restoration 
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()
