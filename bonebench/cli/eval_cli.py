@@ -19,7 +19,9 @@ def evaluate(target: Path = typer.Argument(..., help="a sweep folder (RUN), or a
              split: Optional[Path] = typer.Option(None, "--split", help="split JSON naming the test patients"),
              paper: bool = typer.Option(False, "--paper", help="add the study's Table 1 beside ours"),
              noc_every: int = typer.Option(1, "--noc-every", min=1, help="NoC on every k-th slice (speed)"),
-             device: str = typer.Option("auto", "--device", help="auto | cuda | cpu")) -> None:
+             device: str = typer.Option("auto", "--device", help="auto | cuda | cpu"),
+             jobs: int = typer.Option(1, "--jobs", min=1,
+                                      help="models scored at once, in processes sharing the cores")) -> None:
     """Score on the test patients: Dice per patient; for interactive models also NoC@85/90 and one
     click per volume with propagation. For a sweep, write results.csv, table.md, curves.png, examples.png."""
     with user_errors():
@@ -32,7 +34,8 @@ def evaluate(target: Path = typer.Argument(..., help="a sweep folder (RUN), or a
         if target.is_dir():
             from bonebench.study.evaluation import evaluate_sweep
 
-            evaluate_sweep(target, device=device, noc_every=noc_every, paper=paper, report=typer.echo)
+            evaluate_sweep(target, device=device, noc_every=noc_every, paper=paper, report=typer.echo, jobs=jobs,
+                           show_progress=True)
             typer.echo(f"wrote {sweep.results_csv}, {sweep.table.name}, {sweep.curves.name}, {sweep.examples.name}")
             return
         from bonebench.study.evaluation import evaluate_model

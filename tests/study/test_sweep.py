@@ -170,3 +170,18 @@ def test_default_workers_from_the_gpus():
     assert threads_per_worker(2, cores=2) == 1 and threads_per_worker(4, cores=16) == 4
     assert threads_per_worker(8, cores=2) == 1
     assert [worker_gpu(s, 2) for s in range(4)] == [0, 1, 0, 1] and worker_gpu(3, 0) is None
+
+
+def test_evaluation_with_two_jobs_gives_the_same_table(phantom_dataset, tmp_path):
+    run = tmp_path / "run"
+    run_sweep(SweepPlan(str(phantom_dataset), "fibula", ("seg", "inter"), (1,), "tiny", device="cpu",
+                        overrides={"iterations": 6, "val_every": 3}), run, report=lambda _: None)
+    one = evaluate_sweep(run, device="cpu", noc_every=8, report=lambda _: None, jobs=1)
+    csv_one = (run / "results.csv").read_text()
+    messages = []
+    two = evaluate_sweep(run, device="cpu", noc_every=8, report=messages.append, jobs=2)
+    assert sorted(messages) == sorted(f"{r['model']}: test Dice {r['dice']:.3f}" for r in one)
+    assert [r["model"] for r in two] == ["Seg1", "SegInter1"]  # the plan's order, whichever finished first
+    assert (run / "results.csv").read_text() == csv_one
+    with pytest.raises(InputError, match="--jobs"):
+        evaluate_sweep(run, jobs=0)
