@@ -24,13 +24,16 @@ from bonebench.data.atomic import write_text_atomic
 from bonebench.data.dataset import Dataset
 from bonebench.data.splits import Split, make_split
 from bonebench.errors import InputError
-from bonebench.protocol.kinds import RESTORATION
+from bonebench.protocol.kinds import INTERACTIVE, RESTORATION, SEGMENTATION
 from bonebench.protocol.run_folders import RunLayout, SweepLayout
 from bonebench.study import packing
 from bonebench.train.config import PRESETS, make_config
 from bonebench.train.groups import RESTORATION_KEY, get_group, model_name
 
 EXECUTORS = ("local", "ray")
+# the order in which a pool starts jobs, by kind: the restoration first (others wait for it), then the
+# slowest (interactive: ~3x a Seg iteration), so the last jobs to finish are the short ones
+START_ORDER = {RESTORATION: 0, INTERACTIVE: 1, SEGMENTATION: 2}
 
 
 @dataclass(frozen=True)
@@ -158,7 +161,7 @@ def _run_pool(jobs: list[Job], split_path: str, workers: int, report) -> None:
     """Train in a pool of spawned processes; the restoration's dependants are sent once it is done."""
     if not jobs:
         return
-    now, waiting = _after_restoration(jobs)
+    now, waiting = _after_restoration(sorted(jobs, key=lambda j: START_ORDER[get_group(j.group).kind]))
     context = multiprocessing.get_context("spawn")  # never fork a process that may hold CUDA or threads
     gpus = len(packing.gpu_memory_gib())
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context,
