@@ -13,16 +13,17 @@
 #    Training stops after $TRAIN_SECONDS (a stopped sweep is resumable: run it again), evaluation
 #    scores what finished. Reports: $STUDY_OUT/report/ (and copied to $OUT when the tool sets it).
 # 3. The same end to end on a CPU, at the tiny budget:
-#        PRESET=tiny SIZES=1,2 GROUPS=seg,inter WORKERS=2 JOBS=2 DEVICE=cpu bash tools/gpu-study.sh
+#        PRESET=tiny SIZES=1,2 MODEL_GROUPS=seg,inter WORKERS=2 JOBS=2 DEVICE=cpu bash tools/gpu-study.sh
 #
-# Settings (environment): PRESET (fast), SIZES (1,2,5), GROUPS (seg,pretrained,inter,inter-prev),
+# Settings (environment): PRESET (fast), SIZES (1,2,5), MODEL_GROUPS (seg,pretrained,inter,inter-prev;
+# not GROUPS: bash owns that name),
 # DATA (local/openkbp), LABEL (mandible), STUDY_OUT (local/gpu-study), WORKERS (empty: bb-train's
 # default, up to 4 per GPU), JOBS (8: bb-eval processes), DEVICE (auto), NOC_EVERY (4),
 # TRAIN_SECONDS (400), EVAL_SECONDS (110), ITERATIONS (empty: the preset's), CASES (24, stage only),
 # ORT_CHUNKS (/tmp/ortc: onnxruntime-gpu chunks from ../shared/tools/ort-gpu-chunks.sh, if present).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PRESET=${PRESET:-fast} SIZES=${SIZES:-1,2,5} GROUPS=${GROUPS:-seg,pretrained,inter,inter-prev}
+PRESET=${PRESET:-fast} SIZES=${SIZES:-1,2,5} MODEL_GROUPS=${MODEL_GROUPS:-seg,pretrained,inter,inter-prev}
 DATA=${DATA:-local/openkbp} LABEL=${LABEL:-mandible} STUDY_OUT=${STUDY_OUT:-local/gpu-study}
 JOBS=${JOBS:-8} DEVICE=${DEVICE:-auto} NOC_EVERY=${NOC_EVERY:-4}
 TRAIN_SECONDS=${TRAIN_SECONDS:-400} EVAL_SECONDS=${EVAL_SECONDS:-110} ORT_CHUNKS=${ORT_CHUNKS:-/tmp/ortc}
@@ -61,7 +62,7 @@ study() {
     { nvidia-smi --query-gpu=name,memory.total --format=csv,noheader 2>/dev/null || echo "no GPU"; nproc; } > "$report/machine.txt"
     # a sweep stopped by the time limit leaves finished models and resumable ones (last.pt)
     timeout --signal=TERM "$TRAIN_SECONDS" $PY -m bonebench.cli.train_cli sweep --data "$DATA" --label "$LABEL" \
-        --groups "$GROUPS" --patients "$SIZES" --preset "$PRESET" --device "$DEVICE" --out "$sweep" \
+        --groups "$MODEL_GROUPS" --patients "$SIZES" --preset "$PRESET" --device "$DEVICE" --out "$sweep" \
         ${WORKERS:+--workers "$WORKERS"} ${ITERATIONS:+--iterations "$ITERATIONS"} || echo "training stopped: $?"
     local t1=$SECONDS
     timeout --signal=TERM "$EVAL_SECONDS" $PY -m bonebench.cli.eval_cli "$sweep" --paper --noc-every "$NOC_EVERY" \

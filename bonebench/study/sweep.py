@@ -188,7 +188,8 @@ def _ray_job(job: Job, split_path: str, threads: int, *after) -> dict:
 
 def run_ray(jobs: list[Job], split_path: str, address: str | None = None, report=print,
             workers: int | None = None) -> list[dict]:
-    """Every model as a Ray task, `workers` per GPU-equivalent (num_gpus = GPUs / workers); the
+    """Every model as a Ray task, `workers` at once: with GPUs each task asks for GPUs / workers of
+    one (Ray packs them), without, for CPUs / workers cores; torch threads = CPUs / workers. The
     pretrained models wait for the restoration's result, the others start at once."""
     try:
         import ray
@@ -198,7 +199,8 @@ def run_ray(jobs: list[Job], split_path: str, address: str | None = None, report
     ray.init(address=address, ignore_reinit_error=True, log_to_driver=False, include_dashboard=False)
     resources = ray.cluster_resources()
     gpus, cpus = resources.get("GPU", 0), int(resources.get("CPU", 1))
-    workers = workers or packing.default_workers(packing.gpu_memory_gib()) * max(1, int(gpus))
+    # default: this machine's packing of one GPU, on every GPU of the cluster (one task at a time without GPUs)
+    workers = workers or max(1, int(gpus)) * packing.default_workers(packing.gpu_memory_gib()[:1])
     threads = packing.threads_per_worker(workers, cpus)
     remote = ray.remote(num_gpus=gpus / workers if gpus else 0, num_cpus=1 if gpus else threads,
                         max_retries=2)(_ray_job)
