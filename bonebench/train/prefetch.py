@@ -16,6 +16,7 @@ batch is lost or drawn twice.
 from __future__ import annotations
 
 import copy
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 
 import torch
@@ -31,6 +32,7 @@ class Prefetcher:
         self.metric = task.metric
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="bonebench-prefetch") if enabled else None
         self._next: Future | None = None
+        self.waited_seconds = 0.0  # the training thread's time spent waiting for (or making) batches
 
     def _prepare(self):
         """(the task's state before this batch, the prepared batch): runs in the background."""
@@ -40,7 +42,9 @@ class Prefetcher:
     def batch(self, model: torch.nn.Module, device: torch.device) -> Batch:
         """The prepared batch (or one prepared now), completed with the current model; the next
         one starts preparing before this one is completed."""
+        t0 = time.perf_counter()
         prepared = self._next.result()[1] if self._next is not None else self.task.prepare()
+        self.waited_seconds += time.perf_counter() - t0
         self._next = self._pool.submit(self._prepare) if self._pool is not None else None
         return self.task.complete(prepared, model, device)
 
