@@ -11,7 +11,7 @@ from bonebench.data.splits import make_split
 from bonebench.train.config import make_config
 from bonebench.train.groups import build_model, get_group
 from bonebench.train.loop import train_step
-from bonebench.train.tasks import make_task
+
 
 GROUP_KEYS = ["seg", "restoration", "inter", "inter-prev"]
 
@@ -23,7 +23,7 @@ def test_training_iteration(benchmark, phantom_dataset, key):
     config = make_config("tiny", data=str(phantom_dataset), label="fibula" if key != "restoration" else "",
                          patients=2, group=key, device="cpu")
     dataset = Dataset(phantom_dataset)
-    task = make_task(get_group(key), config, dataset, make_split(dataset.case_ids))
+    task = get_group(key).make_task(config, dataset, make_split(dataset.case_ids))
     torch.manual_seed(0)
     model = build_model(get_group(key), config.base_width)
     optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
@@ -52,7 +52,7 @@ class _Background(torch.nn.Module):
 def test_seginter_click_simulation_paper_batch(benchmark, phantom_dataset):
     config = make_config("paper", data=str(phantom_dataset), label="fibula", patients=3, group="inter", device="cpu")
     dataset = Dataset(phantom_dataset)
-    task = make_task(get_group("inter"), config, dataset, make_split(dataset.case_ids))
+    task = get_group("inter").make_task(config, dataset, make_split(dataset.case_ids))
     model, device = _Background(), torch.device("cpu")
     task.batch(model, device)
     task.simulation_seconds = 0.0

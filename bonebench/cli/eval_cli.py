@@ -53,7 +53,9 @@ def evaluate(target: Path = typer.Argument(..., metavar="RUN|MODEL", show_defaul
              noc_every: int = typer.Option(1, "--noc-every", min=1, metavar="K",
                                            help="NoC on every K-th slice (speed)"),
              device: str = typer.Option("auto", "--device", metavar="auto|cuda|cpu",
-                                        help="where to run the models (auto: the GPU if any)")) -> None:
+                                        help="where to run the models (auto: the GPU if any)"),
+             jobs: int = typer.Option(1, "--jobs", min=1, metavar="N",
+                                      help="models scored at once, in processes sharing the CPU cores")) -> None:
     """Score on the test patients: Dice per patient; for interactive models also NoC@85/90 and one
     click per volume with propagation. For a sweep, write results.csv, table.md, curves.png, examples.png."""
     with user_errors():
@@ -64,7 +66,8 @@ def evaluate(target: Path = typer.Argument(..., metavar="RUN|MODEL", show_defaul
         if target.is_dir():
             from bonebench.study.evaluation import evaluate_sweep
 
-            evaluate_sweep(target, device=device, noc_every=noc_every, paper=paper, report=typer.echo)
+            evaluate_sweep(target, device=device, noc_every=noc_every, paper=paper, report=typer.echo, jobs=jobs,
+                           show_progress=True)
             typer.echo(f"wrote {sweep.results_csv}, {sweep.table.name}, {sweep.curves.name}, {sweep.examples.name}")
             return
         from bonebench.study.evaluation import evaluate_model
@@ -75,3 +78,7 @@ def evaluate(target: Path = typer.Argument(..., metavar="RUN|MODEL", show_defaul
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()

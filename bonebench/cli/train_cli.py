@@ -217,6 +217,9 @@ def sweep(data: Path = DATA,
                                      help="several bones for the interactive groups"),
           seed: int = SEED, split_seed: int = SPLIT_SEED, device: str = DEVICE,
           executor: str = typer.Option("local", "--executor", metavar="local|ray", help="where models train"),
+          workers: Optional[int] = typer.Option(
+              None, "--workers", min=1, metavar="K", show_default="up to 4 per GPU by its memory; 1 on a CPU",
+              help="models trained at once, sharing the GPUs and cores"),
           address: Optional[str] = typer.Option(None, "--address", metavar="HOST:PORT", show_default="a local Ray",
                                                 help="Ray cluster to join (ray executor)")) -> None:
     """The study's benchmark: every group on every training-set size; resumable; never trains a model twice."""
@@ -230,7 +233,7 @@ def sweep(data: Path = DATA,
                                            labels=labels or None).items() if v is not None}
         plan = SweepPlan(str(data), label, tuple(g.strip() for g in groups.split(",") if g.strip()), sizes,
                          preset, seed, split_seed, device, overrides)
-        jobs = run_sweep(plan, out, executor=executor, address=address, report=typer.echo)
+        jobs = run_sweep(plan, out, executor=executor, address=address, report=typer.echo, workers=workers)
         typer.echo(f"{len(jobs)} models in {out}; evaluate with: bb-eval {out}")
 
 
@@ -266,3 +269,7 @@ def restoration_figure(checkpoint: Path = typer.Argument(..., metavar="CHECKPOIN
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()

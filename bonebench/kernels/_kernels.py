@@ -10,14 +10,14 @@ INF = 1e30
 TIE = 1.0 + 1e-9  # a later pixel must beat the best by more than float noise to take over
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _beats(value, best):
     return value > best * TIE if best > 0.0 else value > best
 
 
 # ---------------------------------------------------------------- click maps
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _impulse_response(c, n, weights, out):
     """1D response on [c-r, c+r] to an impulse at c under scipy's 'reflect' border: the kernel
     centred on c plus the kernel centred on each mirror image of c (c + 2nj and -c-1 + 2nj)."""
@@ -32,7 +32,7 @@ def _impulse_response(c, n, weights, out):
                 out[i] += weights[m - i + r]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _click_box(picked, count, r, h, w):
     """Rows [y0, y1) and columns [x0, x1) touched by the windows of the clicks."""
     y0, y1, x0, x1 = h, 0, w, 0
@@ -44,7 +44,7 @@ def _click_box(picked, count, r, h, w):
     return y0, y1, x0, x1
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _click_map(picked, count, weights, out, gy, gx):
     """One click map into out (H x W, zeroed): separable Gaussians summed over a buffer the size of
     the clicks' box, then min-max scaled like the reference. Outside the box the map is 0, so the
@@ -72,7 +72,7 @@ def _click_map(picked, count, weights, out, gy, gx):
             out[y, x] = (acc[y - y0, x - x0] - lo) * scale
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def click_maps_batch(coords, kinds, weights, out):
     """coords (N, K, 2) y, x; kinds (N, K) 1 fg, 0 bg, -1 unused; out (N, 2, H, W) float32 zeroed."""
     n, kmax = kinds.shape
@@ -99,7 +99,7 @@ def click_maps_batch(coords, kinds, weights, out):
 
 # ---------------------------------------------------------------- connected components
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _find(parent, i):
     root = i
     while parent[root] != root:
@@ -111,7 +111,7 @@ def _find(parent, i):
     return root
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _union(parent, a, b):
     ra = _find(parent, a)
     rb = _find(parent, b)
@@ -121,7 +121,7 @@ def _union(parent, a, b):
         parent[ra] = rb
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def label_volume(classes, offsets, labels):
     """Label same-class 3D components (class 0 = background) with the given backward neighbour
     offsets; numbering follows the first voxel of each component in raster order (as scipy).
@@ -162,7 +162,7 @@ def label_volume(classes, offsets, labels):
 
 # ---------------------------------------------------------------- exact Euclidean distance transform
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _envelope_1d(f, n, step, d, v, zb):
     """Felzenszwalb-Huttenlocher lower envelope: d[q] = min_p (step*(q-p))^2 + f[p]."""
     k = -1
@@ -198,7 +198,7 @@ def _envelope_1d(f, n, step, d, v, zb):
         d[q] = dx * dx + f[v[j]]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _row_pass(sq, step):
     """First pass on a 0 / INF image: squared distance along x to the nearest 0 in the row, by two
     sweeps (cheaper than the envelope when the input is binary)."""
@@ -221,7 +221,7 @@ def _row_pass(sq, step):
                     sq[z, y, x] = min(sq[z, y, x], d * d)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def squared_edt_3d(sq, spacing):
     """In place: sq holds 0 on background and INF on foreground; becomes the squared distance."""
     nz, ny, nx = sq.shape
@@ -256,7 +256,7 @@ def squared_edt_3d(sq, spacing):
                     sq[z, y, x] = d[z]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def edt_3d(mask, spacing, border_is_background):
     """Exact Euclidean distance of every nonzero voxel to the nearest zero voxel."""
     nz, ny, nx = mask.shape
@@ -277,7 +277,7 @@ def edt_3d(mask, spacing, border_is_background):
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def innermost_3d(mask, spacing):
     """Voxel of mask farthest from its border (outside the volume counts as border); first in raster
     order on ties. Returns (-1, -1, -1) for an empty mask."""
@@ -294,7 +294,7 @@ def innermost_3d(mask, spacing):
     return bz, by, bx
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def innermost_per_component(mask, offsets):
     """(count, 2) innermost pixel of each connected component of a 2D mask, components in scipy's
     order. One distance transform, on the mask's bounding box only, serves all components:
@@ -326,7 +326,7 @@ def innermost_per_component(mask, offsets):
 
 # ---------------------------------------------------------------- next click
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _region_innermost(labels, target, y0, y1, x0, x1, sy, sx):
     """Innermost pixel (squared distance, y, x) of labels == target inside the box, border = outside."""
     hh, ww = y1 - y0 + 2, x1 - x0 + 2
@@ -346,7 +346,7 @@ def _region_innermost(labels, target, y0, y1, x0, x1, sy, sx):
     return best, by, bx
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def next_click_largest(pred, truth, clicked, offsets, sy, sx):
     """Biggest erroneous region (FN or FP, not counting clicked pixels), its innermost pixel.
     offsets: backward neighbours as for label_volume (4- or 8-connectivity in the plane).
@@ -392,7 +392,7 @@ def next_click_largest(pred, truth, clicked, offsets, sy, sx):
     return by, bx, 1 if cls[0, by, bx] == 1 else 0
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _farthest_error(pred, truth, clicked, want_fn, sy, sx):
     """Best distance, y, x over the unclicked FN (or FP) pixels, with the
     distance transform run only on the errors' bounding box (outside it there are no errors)."""
@@ -421,7 +421,7 @@ def _farthest_error(pred, truth, clicked, want_fn, sy, sx):
     return best, by, bx
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def next_click_ritm(pred, truth, clicked, sy, sx):
     """RITM's clicker: the error pixel farthest from its region's border, over all FN and FP pixels;
     positive if the FN distance beats the FP one. Clicked pixels are never chosen."""
@@ -434,7 +434,7 @@ def next_click_ritm(pred, truth, clicked, sy, sx):
     return py, px, 0
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def next_click_batch(pred, truth, clicked, ritm, offsets, sy, sx, out):
     """next_click_kernel for each slice of a batch: rows of (y, x, positive)."""
     for b in range(pred.shape[0]):
@@ -449,7 +449,7 @@ def next_click_batch(pred, truth, clicked, ritm, offsets, sy, sx, out):
 
 # ---------------------------------------------------------------- overlap metrics
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def overlap_sums(truth, pred):
     """Σ gt·p, Σ gt², Σ p² in one pass over flat arrays."""
     inter = 0.0

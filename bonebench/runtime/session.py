@@ -126,13 +126,17 @@ class Model:
 
     def __init__(self, path: str | os.PathLike | None = None, device: str | Sequence[str] = "auto",
                  threads: int | None = None):
+        """`threads`: intra-op threads of this session, with spinning off (default: onnxruntime's,
+        every core, spinning); set it when several sessions or processes share the machine."""
         ort = _onnxruntime()
         self.path = Path(path) if path is not None else DEFAULT_MODEL
         if not self.path.is_file():
             raise InputError(f"{self.path}: no such model file")
         options = ort.SessionOptions()
-        if threads:
+        if threads:  # several sessions share the cores: no spinning threads stealing them from each other
             options.intra_op_num_threads = threads
+            options.inter_op_num_threads = 1
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.log_severity_level = 3
         providers = choose_providers(device, ort.get_available_providers())
         try:

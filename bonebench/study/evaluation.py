@@ -3,7 +3,11 @@ runtime, write the reports."""
 
 from __future__ import annotations
 
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import nullcontext
 from dataclasses import asdict
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -45,34 +49,73 @@ def finished_models(sweep: SweepLayout, plan: SweepPlan) -> list[tuple[str, str,
     return found
 
 
+@lru_cache(maxsize=None)
+def _test_case(data: str, label: str, case_id: str):
+    """A test patient, loaded once per process (every model of the sweep is scored on it)."""
+    return Dataset(data).load(case_id, label)
+
+
+def _score_model(onnx: str, display: str, key: str, n: int, data: str, label: str, test_ids: tuple,
+                 device: str, noc_every: int, threads: int | None) -> list[dict]:
+    """One model's rows (one per test patient); runs here or in a worker process."""
+    model = Model(onnx, device=device, threads=threads)
+    rows = []
+    for case_id in test_ids:
+        case = _test_case(data, label, case_id)
+        scores = score_case(model, case.hu, case.target, noc_every=noc_every)
+        rows.append({"model": f"{display}{n}", "group": key, "display": display, "patients": n,
+                     "case": case_id, **asdict(scores)})
+    return rows
+
+
+def _score_all(calls: list[tuple], jobs: int, report, show_progress: bool) -> list[dict]:
+    """Score every model, `jobs` processes at once (each onnxruntime session on cores // jobs threads,
+    spinning off), one progress bar; the rows come back in the models' order."""
+    from rich.progress import Progress
+
+    from bonebench.study.packing import threads_per_worker
+
+    threads = threads_per_worker(jobs) if jobs > 1 else None
+    results: dict[int, list[dict]] = {}
+    pool = (ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) if jobs > 1
+            else nullcontext())
+    with pool, Progress(disable=not show_progress, transient=True) as progress:
+        bar = progress.add_task("evaluating", total=len(calls))
+        if jobs > 1:
+            futures = {pool.submit(_score_model, *call, threads): i for i, call in enumerate(calls)}
+            done = ((futures[f], f.result()) for f in as_completed(futures))
+        else:
+            done = ((i, _score_model(*call, threads)) for i, call in enumerate(calls))
+        for i, rows in done:
+            results[i] = rows
+            progress.advance(bar)
+            report(f"{rows[0]['model']}: test Dice {np.mean([r['dice'] for r in rows]):.3f}")
+    return [row for i in range(len(calls)) for row in results[i]]
+
+
 def evaluate_sweep(run: str | Path, *, device: str = "cpu", noc_every: int = 1, paper: bool = False,
-                   report=print) -> list[dict]:
-    """Score every finished model of a sweep on its test patients; write the reports into the sweep."""
+                   report=print, jobs: int = 1, show_progress: bool = False) -> list[dict]:
+    """Score every finished model of a sweep on its test patients (`jobs` processes at once); write
+    the reports into the sweep."""
     sweep = SweepLayout(run)
     if not sweep.is_sweep:
         raise InputError(f"{sweep.root}: not a sweep folder (no {sweep.plan.name}); run bb-train sweep first")
+    if jobs < 1:
+        raise InputError(f"--jobs must be at least 1, got {jobs}")
     plan = SweepPlan.load(sweep.plan)
     split = Split.load(sweep.split)
-    dataset = Dataset(plan.data)
-    tests = [dataset.load(c, plan.label) for c in split.test]
     models = finished_models(sweep, plan)
     if not models:
         raise InputError(f"{sweep.root}: no finished models to evaluate")
-    rows = []
-    for key, display, n, run in models:
-        model = Model(exported(run), device=device)
-        for case in tests:
-            scores = score_case(model, case.hu, case.target, noc_every=noc_every)
-            rows.append({"model": f"{display}{n}", "group": key, "display": display, "patients": n,
-                         "case": case.case_id, **asdict(scores)})
-        mean = np.mean([r["dice"] for r in rows if r["model"] == f"{display}{n}"])
-        report(f"{display}{n}: test Dice {mean:.3f}")
+    calls = [(str(exported(run)), display, key, n, plan.data, plan.label, tuple(split.test), device, noc_every)
+             for key, display, n, run in models]  # exported here, once: the workers need no torch
+    rows = _score_all(calls, jobs, report, show_progress)
     reports.write_results_csv(rows, sweep.results_csv)
     groups = list(dict.fromkeys((k, d) for k, d, _, _ in models))
     sizes = sorted({n for _, _, n, _ in models})
     write_text_atomic(sweep.table, reports.table_markdown(rows, groups, sizes, paper=paper))
     reports.plot_curves(models, sweep.curves)
-    _examples(sweep, models, tests[0], device)
+    _examples(sweep, models, _test_case(plan.data, plan.label, split.test[0]), device)
     return rows
 
 

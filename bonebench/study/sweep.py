@@ -5,13 +5,18 @@ The sweep folder's layout is protocol.run_folders.SweepLayout: the plan, the one
 the whole sweep, the restoration run (when a pretrained group is asked for) and one training run per
 model (Seg1, SegPretrained10, SegInter70, ...).
 
-Executors: `local` trains the models one after the other here; `ray` sends each model to a Ray
-cluster as a task with one GPU (`address` joins a running cluster; otherwise a local instance).
+Executors: `local` trains the models here, one after the other or `workers` processes at once
+(spawned, sharing the GPUs round robin and the CPU cores: study.packing); `ray` sends each model to
+a Ray cluster as a task with a share of a GPU (`address` joins a running cluster; otherwise a local
+instance). Both start the restoration first and its dependants (the pretrained groups) once it is
+finished; the other models do not wait for it.
 """
 
 from __future__ import annotations
 
 import json
+import multiprocessing
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -19,12 +24,16 @@ from bonebench.data.atomic import write_text_atomic
 from bonebench.data.dataset import Dataset
 from bonebench.data.splits import Split, make_split
 from bonebench.errors import InputError
-from bonebench.protocol.kinds import RESTORATION
+from bonebench.protocol.kinds import INTERACTIVE, RESTORATION, SEGMENTATION
 from bonebench.protocol.run_folders import RunLayout, SweepLayout
+from bonebench.study import packing
 from bonebench.train.config import PRESETS, make_config
 from bonebench.train.groups import RESTORATION_KEY, get_group, model_name
 
 EXECUTORS = ("local", "ray")
+# the order in which a pool starts jobs, by kind: the restoration first (others wait for it), then the
+# slowest (interactive: ~3x a Seg iteration), so the last jobs to finish are the short ones
+START_ORDER = {RESTORATION: 0, INTERACTIVE: 1, SEGMENTATION: 2}
 
 
 @dataclass(frozen=True)
@@ -125,47 +134,99 @@ def run_job(job: Job, split_path: str) -> dict:
     return job.result()
 
 
-def run_local(jobs: list[Job], split_path: str, report=print) -> list[dict]:
-    """Train the jobs one after the other in this process; returns their results."""
-    results = []
+def _after_restoration(jobs: list[Job]) -> tuple[list[Job], list[Job]]:
+    """(jobs that may start now, jobs that wait for the restoration: the pretrained groups)."""
+    if not any(get_group(j.group).kind == RESTORATION and not j.done for j in jobs):
+        return list(jobs), []
+    waiting = [j for j in jobs if get_group(j.group).pretrained]
+    return [j for j in jobs if j not in waiting], waiting
+
+
+def run_local(jobs: list[Job], split_path: str, report=print, workers: int = 1) -> list[dict]:
+    """Train the jobs here: one after the other (workers=1, in this process) or in `workers` spawned
+    processes at once; returns their results in the jobs' order."""
+    if workers <= 1:
+        results = []
+        for job in jobs:
+            report(f"{job.name}: {'done already' if job.done else 'training'}")
+            results.append(run_job(job, split_path))
+        return results
     for job in jobs:
-        if job.done:
-            report(f"{job.name}: done already")
-        else:
-            report(f"{job.name}: training")
-        results.append(run_job(job, split_path))
-    return results
+        report(f"{job.name}: {'done already' if job.done else 'training'}")
+    _run_pool([j for j in jobs if not j.done], split_path, workers, report)
+    return [j.result() for j in jobs]
 
 
-def run_ray(jobs: list[Job], split_path: str, address: str | None = None, report=print) -> list[dict]:
-    """Restoration first (the pretrained groups need it), then all other models as parallel tasks."""
+def _run_pool(jobs: list[Job], split_path: str, workers: int, report) -> None:
+    """Train in a pool of spawned processes; the restoration's dependants are sent once it is done."""
+    if not jobs:
+        return
+    now, waiting = _after_restoration(sorted(jobs, key=lambda j: START_ORDER[get_group(j.group).kind]))
+    context = multiprocessing.get_context("spawn")  # never fork a process that may hold CUDA or threads
+    gpus = len(packing.gpu_memory_gib())
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context,
+                             initializer=packing.init_worker,
+                             initargs=(context.Value("i", 0), workers, gpus)) as pool:
+        pending: dict[Future, Job] = {pool.submit(run_job, j, split_path): j for j in now}
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                job = pending.pop(future)
+                future.result()  # a failed job stops the sweep with its error
+                report(f"{job.name}: finished")
+                if get_group(job.group).kind == RESTORATION:
+                    pending.update({pool.submit(run_job, j, split_path): j for j in waiting})
+
+
+def _ray_job(job: Job, split_path: str, threads: int, *after) -> dict:
+    """A Ray task: train one job on `threads` torch threads (`after`: results it waited for)."""
+    import torch
+
+    torch.set_num_threads(threads)
+    return run_job(job, split_path)
+
+
+def run_ray(jobs: list[Job], split_path: str, address: str | None = None, report=print,
+            workers: int | None = None) -> list[dict]:
+    """Every model as a Ray task, `workers` at once: with GPUs each task asks for GPUs / workers of
+    one (Ray packs them), without, for CPUs / workers cores; torch threads = CPUs / workers. The
+    pretrained models wait for the restoration's result, the others start at once."""
     try:
         import ray
     except ImportError:
         raise InputError("the ray executor needs Ray: pip install 'bonebench[ray]'") from None
-    import torch
 
     ray.init(address=address, ignore_reinit_error=True, log_to_driver=False, include_dashboard=False)
-    gpus = 1 if torch.cuda.is_available() or (address and ray.cluster_resources().get("GPU", 0) > 0) else 0
-    remote = ray.remote(num_gpus=gpus, num_cpus=1, max_retries=2)(run_job)
-    first = [j for j in jobs if get_group(j.group).kind == RESTORATION]
-    rest = [j for j in jobs if get_group(j.group).kind != RESTORATION]
-    for batch in (first, rest):
-        for j in batch:
-            report(f"{j.name}: {'done already' if j.done else 'sent to ray'}")
-        ray.get([remote.remote(j, split_path) for j in batch if not j.done])
+    resources = ray.cluster_resources()
+    gpus, cpus = resources.get("GPU", 0), int(resources.get("CPU", 1))
+    # default: this machine's packing of one GPU, on every GPU of the cluster (one task at a time without GPUs)
+    workers = workers or max(1, int(gpus)) * packing.default_workers(packing.gpu_memory_gib()[:1])
+    threads = packing.threads_per_worker(workers, cpus)
+    remote = ray.remote(num_gpus=gpus / workers if gpus else 0, num_cpus=1 if gpus else threads,
+                        max_retries=2)(_ray_job)
+    for j in jobs:
+        report(f"{j.name}: {'done already' if j.done else 'sent to ray'}")
+    now, waiting = _after_restoration([j for j in jobs if not j.done])
+    refs = {j.name: remote.remote(j, split_path, threads) for j in now}
+    restoration = [refs[j.name] for j in now if get_group(j.group).kind == RESTORATION]
+    refs.update({j.name: remote.remote(j, split_path, threads, *restoration) for j in waiting})
+    ray.get(list(refs.values()))
     return [j.result() for j in jobs]
 
 
 def run_sweep(plan: SweepPlan, run: Path, *, executor: str = "local", address: str | None = None,
-              report=print) -> list[Job]:
-    """Prepare the sweep folder and train every job not finished yet with the chosen executor."""
+              report=print, workers: int | None = 1) -> list[Job]:
+    """Prepare the sweep folder and train every job not finished yet with the chosen executor;
+    `workers`: training processes at once (None: from the GPUs, study.packing)."""
     if executor not in EXECUTORS:
         raise InputError(f"unknown executor {executor!r}; valid executors: {', '.join(EXECUTORS)}")
     _, jobs = prepare(plan, run)
     split_path = str(SweepLayout(run).split)
+    if workers is not None and workers < 1:
+        raise InputError(f"--workers must be at least 1, got {workers}")
     if executor == "ray":
-        run_ray(jobs, split_path, address, report)
+        run_ray(jobs, split_path, address, report, workers)
     else:
-        run_local(jobs, split_path, report)
+        workers = workers or packing.default_workers(packing.gpu_memory_gib())
+        run_local(jobs, split_path, report, workers)
     return jobs

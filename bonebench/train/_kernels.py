@@ -8,7 +8,7 @@ from numba import njit, uint64
 _MASK = 0xFFFFFFFFFFFFFFFF
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _next(state):
     """splitmix64 step: a fast, well-mixed generator; the caller seeds it from a numpy Generator."""
     state[0] = (state[0] + uint64(0x9E3779B97F4A7C15)) & uint64(_MASK)
@@ -18,13 +18,13 @@ def _next(state):
     return z ^ (z >> uint64(31))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _below(state, n):
     """Uniform integer in [0, n)."""
     return np.int64(_next(state) % uint64(n))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def shuffle_local_pixels(patch, seed, n_blocks, max_side):
     """Models Genesis local pixel shuffling on a 2D patch: n_blocks small blocks (side 1..max_side)
     taken from the original, their pixels permuted, written into a copy."""

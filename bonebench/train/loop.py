@@ -27,6 +27,7 @@ from bonebench.protocol.run_folders import RunLayout
 from bonebench.train.checkpoint import load_checkpoint, save_checkpoint
 from bonebench.train.config import TrainConfig
 from bonebench.train.groups import GROUPS, ModelGroup, build_model, get_group, model_name
+from bonebench.train.prefetch import Prefetcher
 
 
 @dataclass(frozen=True)
@@ -117,8 +118,10 @@ def _check_group_settings(group: ModelGroup, config: TrainConfig) -> None:
         raise InputError("--label is required for segmentation groups")
 
 
-def train_step(model: torch.nn.Module, optimizer: torch.optim.Optimizer, task, device: torch.device) -> float:
-    """One iteration: the task's minibatch, forward (bf16 autocast on CUDA), loss, backward, step."""
+def train_step(model: torch.nn.Module, optimizer: torch.optim.Optimizer, task, device: torch.device) -> torch.Tensor:
+    """One iteration: the task's minibatch, forward (bf16 autocast on CUDA), loss, backward, step.
+    Returns the loss as a detached tensor on the device: reading it (float) would wait for the GPU,
+    so the loop sums it there and reads the sum once per validation."""
     inputs, targets = task.batch(model, device)
     x = torch.from_numpy(inputs).to(device, non_blocking=True)
     y = torch.from_numpy(targets).to(device, non_blocking=True)
@@ -131,7 +134,7 @@ def train_step(model: torch.nn.Module, optimizer: torch.optim.Optimizer, task, d
     optimizer.zero_grad(set_to_none=True)
     loss.backward()
     optimizer.step()
-    return float(loss.detach())
+    return loss.detach()
 
 
 @dataclass
@@ -153,7 +156,8 @@ class _Progress:
 class _Run:
     """One training run: its folder, model, optimiser and task, and how it is checkpointed and logged."""
 
-    def __init__(self, config: TrainConfig, layout: RunLayout, resume: bool, split_file: Path | None):
+    def __init__(self, config: TrainConfig, layout: RunLayout, resume: bool, split_file: Path | None,
+                 prefetch: bool = True):
         self.config, self.layout = config, layout
         self.group = get_group(config.group)
         _check_group_settings(self.group, config)
@@ -163,7 +167,7 @@ class _Run:
             dataset.label_value(label.strip())
         state = _check_resumable(layout, config, resume)
         split = _load_or_make_split(layout, dataset, config.split_seed, split_file)
-        self.task = self.group.make_task(config, dataset, split)
+        self.task = Prefetcher(self.group.make_task(config, dataset, split), enabled=prefetch)
         self.model, self.optimizer = self._build(state is None)
         split.save(layout.split)  # only now: bad input leaves no run folder behind
         config.save(layout.config)
@@ -242,11 +246,22 @@ def _progress_bar(name: str, show: bool):
 
 
 def train(config: TrainConfig, run_dir: str | Path, *, resume: bool = False, split_file: Path | None = None,
-          show_progress: bool = True, interrupt_at: int | None = None) -> TrainResult:
+          show_progress: bool = True, interrupt_at: int | None = None, prefetch: bool = True) -> TrainResult:
     """Train one model into `run_dir`; `interrupt_at` raises KeyboardInterrupt after that iteration
-    (tests a kill)."""
-    run = _Run(config, RunLayout(run_dir), resume, split_file)
-    running_loss, running_n, t0 = 0.0, 0, time.perf_counter()
+    (tests a kill); `prefetch` prepares the next minibatch in a background thread (the same run
+    either way)."""
+    run = _Run(config, RunLayout(run_dir), resume, split_file, prefetch)
+    try:
+        return _iterate(run, config, show_progress, interrupt_at)
+    finally:
+        run.task.close()
+
+
+def _iterate(run: _Run, config: TrainConfig, show_progress: bool, interrupt_at: int | None) -> TrainResult:
+    """The iterations from where the run stands; the training loss is summed on the device (float64)
+    and read only at a validation, so no iteration waits for the GPU."""
+    zero = lambda: torch.zeros((), dtype=torch.float64, device=run.device)
+    running_loss, running_n, t0 = zero(), 0, time.perf_counter()
     with _progress_bar(run.name, show_progress) as progress:
         bar = progress.add_task("train", total=config.iterations, completed=run.progress.iteration, status="")
         for iteration in range(run.progress.iteration + 1, config.iterations + 1):
@@ -257,7 +272,7 @@ def train(config: TrainConfig, run_dir: str | Path, *, resume: bool = False, spl
                 raise KeyboardInterrupt
             if iteration % config.val_every and iteration != config.iterations:
                 continue
-            status = run.validate(iteration, running_loss / max(running_n, 1), time.perf_counter() - t0)
-            running_loss, running_n = 0.0, 0
+            status = run.validate(iteration, float(running_loss) / max(running_n, 1), time.perf_counter() - t0)
+            running_loss, running_n = zero(), 0
             progress.update(bar, status=status)
     return run.finish()

@@ -13,7 +13,7 @@ import torch
 from bonebench.data.dataset import Dataset
 from bonebench.data.sampling import SliceSampler
 from bonebench.data.splits import Split
-from bonebench.protocol.clicks import corrective_clicks, first_clicks
+from bonebench.protocol.clicks import ClickSet, corrective_clicks, first_clicks
 from bonebench.protocol.network import THRESHOLD, network_input, set_previous_mask, update_click_maps
 from bonebench.train.config import TrainConfig
 from bonebench.train.distortions import distort_batch
@@ -32,9 +32,18 @@ class Validation(NamedTuple):
 
 
 class Task(Protocol):
-    """What the loop needs from a group's task."""
+    """What the loop needs from a group's task.
+
+    A minibatch is made in two parts so that the first can run ahead in a background thread
+    (train.prefetch): `prepare()` draws everything random and does all work that needs no model
+    (sampler, distortions, targets, first clicks); `complete()` does what needs the current model
+    (SegInter's corrective-click rounds). `batch()` is both, inline."""
 
     metric: str  # the logged metric's name: val_dice, val_l1
+
+    def prepare(self): ...
+
+    def complete(self, prepared, model: torch.nn.Module, device: torch.device) -> Batch: ...
 
     def batch(self, model: torch.nn.Module, device: torch.device) -> Batch: ...
 
@@ -60,9 +69,15 @@ class SegmentationTask:
         self.sampler = SliceSampler([c.hu for c in train], [c.target for c in train],
                                     patch_size=config.patch_size, batch_size=config.batch_size, seed=config.seed)
 
-    def batch(self, model: torch.nn.Module, device: torch.device) -> Batch:
+    def prepare(self) -> Batch:
         images, targets, _ = self.sampler.next_batch()
         return Batch(images, targets)
+
+    def complete(self, prepared: Batch, model: torch.nn.Module, device: torch.device) -> Batch:
+        return prepared
+
+    def batch(self, model: torch.nn.Module, device: torch.device) -> Batch:
+        return self.complete(self.prepare(), model, device)
 
     def loss(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         return segmentation_loss(self.config.loss, logits, target)
@@ -99,8 +114,14 @@ class RestorationTask:
         self.val_inputs = np.concatenate([p[0] for p in pairs])
         self.val_targets = np.concatenate([p[1] for p in pairs])
 
-    def batch(self, model: torch.nn.Module, device: torch.device) -> Batch:
+    def prepare(self) -> Batch:
         return Batch(*distort_batch(self.sampler.next_batch()[0], self.rng))
+
+    def complete(self, prepared: Batch, model: torch.nn.Module, device: torch.device) -> Batch:
+        return prepared
+
+    def batch(self, model: torch.nn.Module, device: torch.device) -> Batch:
+        return self.complete(self.prepare(), model, device)
 
     def loss(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         return restoration_loss(logits, target)
@@ -116,6 +137,15 @@ class RestorationTask:
     def load_state_dict(self, state: dict) -> None:
         self.sampler.load_state_dict(state["sampler"])
         self.rng.bit_generator.state = state["rng"]
+
+
+class _Clicking(NamedTuple):
+    """An interactive minibatch after its first click, before the rounds that need the model."""
+
+    inputs: np.ndarray  # (N, C, P, P) network input with the first clicks
+    targets: np.ndarray  # (N, P, P) bool, the clicked bone (all background where hidden)
+    clicks: ClickSet  # the first click of each slice, with room for the corrective ones
+    interactions: np.ndarray  # (N,) interactions of each slice, 1..max_interactions
 
 
 class InteractiveTask(SegmentationTask):
@@ -150,8 +180,9 @@ class InteractiveTask(SegmentationTask):
             targets[b] = patch == value
         return targets
 
-    def batch(self, model: torch.nn.Module, device: torch.device) -> Batch:
-        """A minibatch of network inputs with simulated clicks (1..5 interactions) and targets."""
+    def prepare(self) -> _Clicking:
+        """The model-free part of a minibatch: patches, targets (some hidden), the first click, the
+        number of interactions per slice and the first network input. Every random draw is here."""
         images, label_maps, _ = self.sampler.next_batch()
         t0 = time.perf_counter()
         targets = self._choose_targets(label_maps[:, 0])
@@ -164,8 +195,14 @@ class InteractiveTask(SegmentationTask):
         interactions = self.rng.integers(1, self.config.max_interactions + 1, size=n)
         inputs = network_input(images[:, 0], self.spec, clicks, windowed=True)  # the previous mask starts empty
         self.simulation_seconds += time.perf_counter() - t0
+        return _Clicking(inputs, targets, clicks, interactions)
+
+    def complete(self, prepared: _Clicking, model: torch.nn.Module, device: torch.device) -> Batch:
+        """The rounds that need the current model: it predicts (no gradient), a corrective click goes
+        into the biggest error of each slice still interacting (1..5 interactions per slice)."""
+        inputs, targets, clicks, interactions = prepared
         for round_ in range(2, int(interactions.max()) + 1):
-            prob = predict_slices(model, inputs, device, batch_slices=n)
+            prob = predict_slices(model, inputs, device, batch_slices=len(inputs))
             t0 = time.perf_counter()
             active = interactions >= round_
             corrective_clicks(clicks, prob > THRESHOLD, targets, active)
@@ -174,6 +211,10 @@ class InteractiveTask(SegmentationTask):
             update_click_maps(inputs, clicks, self.spec)
             self.simulation_seconds += time.perf_counter() - t0
         return Batch(inputs, targets[:, None].astype(np.float32))
+
+    def batch(self, model: torch.nn.Module, device: torch.device) -> Batch:
+        """A minibatch of network inputs with simulated clicks (1..5 interactions) and targets."""
+        return self.complete(self.prepare(), model, device)
 
     def validate(self, model: torch.nn.Module, device: torch.device) -> Validation:
         value = interactive_validation_dice(model, self.val_cases, self.values, device, self.spec)

@@ -1,6 +1,7 @@
 """The study's benchmark end to end on a tiny scale: sweep, resume, Ray, evaluation and reports."""
 
 import csv
+import json
 
 import pytest
 import torch
@@ -100,3 +101,87 @@ def test_ray_executor_runs_the_same_sweep(phantom_dataset, tmp_path):
     # the same models whichever executor ran them; Ray workers run torch on one thread, which changes
     # the order of float sums, so equal up to rounding rather than bit for bit
     assert all(torch.allclose(v, b[k], rtol=1e-3, atol=1e-5) for k, v in a.items())
+
+
+# ---------------------------------------------------------------- --workers: models trained at once
+WORKERS_NAMES = ("Restoration", "models/Seg1", "models/SegPretrained1")
+
+
+def _weights(run, name):
+    return load_checkpoint(run / name / "last.pt")["model"]
+
+
+def _same_models(a_run, b_run):
+    """Equal up to rounding: a worker runs torch on cores // workers threads (1 here), the serial run
+    on all cores, which reorders float sums; the tolerance is the Ray test's."""
+    for name in WORKERS_NAMES:
+        a, b = _weights(a_run, name), _weights(b_run, name)
+        assert all(torch.allclose(v, b[k], rtol=1e-3, atol=1e-5) for k, v in a.items()), name
+
+
+@pytest.fixture(scope="module")
+def serial_sweep(phantom_dataset, tmp_path_factory):
+    """The reference: restoration, Seg1 and SegPretrained1 trained one after the other here."""
+    run = tmp_path_factory.mktemp("serial") / "run"
+    run_sweep(_plan_one(phantom_dataset), run, report=lambda _: None)
+    return run
+
+
+def _plan_one(data):
+    return SweepPlan(str(data), "fibula", ("seg", "pretrained"), (1,), "tiny", device="cpu",
+                     overrides={"iterations": 6, "val_every": 3})
+
+
+def test_workers_train_at_once_and_give_the_serial_models(phantom_dataset, serial_sweep, tmp_path):
+    messages = []
+    run_sweep(_plan_one(phantom_dataset), tmp_path / "packed", report=messages.append, workers=2)
+    # SegPretrained1 needs the restoration's best.pt: started before it was written, it would fail
+    assert messages[:3] == ["Restoration: training", "Seg1: training", "SegPretrained1: training"]
+    assert sorted(messages[3:]) == ["Restoration: finished", "Seg1: finished", "SegPretrained1: finished"]
+    assert messages.index("SegPretrained1: finished") > messages.index("Restoration: finished")
+    _same_models(tmp_path / "packed", serial_sweep)
+
+
+def test_killed_sweep_with_workers_resumes(phantom_dataset, serial_sweep, tmp_path):
+    plan = _plan_one(phantom_dataset)
+    run = tmp_path / "broken"
+    _, jobs = prepare(plan, run)
+    split = run / "split.json"
+    # the state a kill leaves: the restoration finished, Seg1 stopped after iteration 5 (last.pt at 3)
+    train(TrainConfig.from_dict(jobs[0].config), jobs[0].run_dir, split_file=split, show_progress=False)
+    with pytest.raises(KeyboardInterrupt):
+        train(TrainConfig.from_dict(jobs[1].config), jobs[1].run_dir, split_file=split, show_progress=False,
+              interrupt_at=5)
+    messages = []
+    run_sweep(plan, run, report=messages.append, workers=2)
+    assert messages[:3] == ["Restoration: done already", "Seg1: training", "SegPretrained1: training"]
+    assert sorted(messages[3:]) == ["Seg1: finished", "SegPretrained1: finished"]
+    lines = (run / "models" / "Seg1" / "metrics.jsonl").read_text().splitlines()
+    assert [json.loads(line)["iteration"] for line in lines] == [3, 6]  # resumed, not restarted twice
+    _same_models(run, serial_sweep)
+
+
+def test_default_workers_from_the_gpus():
+    from bonebench.study.packing import default_workers, threads_per_worker, worker_gpu
+
+    assert default_workers([]) == 1  # a CPU: one process with every core
+    assert default_workers([80.0]) == 4 and default_workers([140.0, 140.0]) == 8
+    assert default_workers([16.0]) == 1 and default_workers([8.0]) == 1
+    assert threads_per_worker(2, cores=2) == 1 and threads_per_worker(4, cores=16) == 4
+    assert threads_per_worker(8, cores=2) == 1
+    assert [worker_gpu(s, 2) for s in range(4)] == [0, 1, 0, 1] and worker_gpu(3, 0) is None
+
+
+def test_evaluation_with_two_jobs_gives_the_same_table(phantom_dataset, tmp_path):
+    run = tmp_path / "run"
+    run_sweep(SweepPlan(str(phantom_dataset), "fibula", ("seg", "inter"), (1,), "tiny", device="cpu",
+                        overrides={"iterations": 6, "val_every": 3}), run, report=lambda _: None)
+    one = evaluate_sweep(run, device="cpu", noc_every=8, report=lambda _: None, jobs=1)
+    csv_one = (run / "results.csv").read_text()
+    messages = []
+    two = evaluate_sweep(run, device="cpu", noc_every=8, report=messages.append, jobs=2)
+    assert sorted(messages) == sorted(f"{r['model']}: test Dice {r['dice']:.3f}" for r in one)
+    assert [r["model"] for r in two] == ["Seg1", "SegInter1"]  # the plan's order, whichever finished first
+    assert (run / "results.csv").read_text() == csv_one
+    with pytest.raises(InputError, match="--jobs"):
+        evaluate_sweep(run, jobs=0)

@@ -77,3 +77,20 @@ def test_bad_requests(phantom_dataset, tmp_path):
         make_config("huge", data="x", label="y", patients=1)
     with pytest.raises(InputError, match="multiple of 16"):
         make_config("tiny", data="x", label="y", patients=1, patch_size=50)
+
+
+@pytest.mark.parametrize("group", ["seg", "inter"])
+def test_prefetched_batches_train_the_same_model_and_resume(phantom_dataset, tmp_path, group):
+    """The background thread prepares the same batches in the same order, and a checkpoint taken with
+    a prepared batch pending neither loses nor repeats it: inline-whole == prefetched-killed-resumed."""
+    config = _config(phantom_dataset, group=group, iterations=12, val_every=5)
+    train(config, tmp_path / "inline", show_progress=False, prefetch=False)
+    with pytest.raises(KeyboardInterrupt):
+        train(config, tmp_path / "ahead", show_progress=False, interrupt_at=8)
+    assert load_checkpoint(tmp_path / "ahead" / "last.pt")["iteration"] == 5
+    train(config, tmp_path / "ahead", show_progress=False, resume=True)
+    inline = load_checkpoint(tmp_path / "inline" / "last.pt")
+    ahead = load_checkpoint(tmp_path / "ahead" / "last.pt")
+    for key, value in inline["model"].items():
+        assert torch.equal(value, ahead["model"][key]), key
+    assert inline["task"]["sampler"]["position"] == ahead["task"]["sampler"]["position"]
