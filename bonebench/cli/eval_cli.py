@@ -33,7 +33,7 @@ def check_eval_request(target: Path, data: Optional[Path], label: Optional[str],
     check_input_path(data)
     split = split or (RunLayout(target.parent).split if target.suffix == ".pt" else None)
     if split is None:
-        raise InputError(f"which patients are the test set? pass --split SPLIT.json (the run's split.json)")
+        raise InputError("which patients are the test set? pass --split SPLIT.json (the run's split.json)")
     if not split.is_file():
         raise InputError(f"{split}: no such split file; pass --split SPLIT.json (the run's split.json)")
 
