@@ -81,3 +81,11 @@ def leg_volume(tmp_path_factory):
     z = hu.shape[0] // 2
     y, x = innermost_point(right_fibula(labels)[z])
     return path, hu, labels, geometry, (int(x), int(y), z)
+
+
+def one_line_error(result) -> str:
+    """The contract for bad input through a typer app: exit 2, one 'error: ' line, no traceback."""
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "Traceback" not in result.output, result.output
+    return lines[0]

@@ -7,16 +7,11 @@ from typer.testing import CliRunner
 from bonebench.cli.segment_cli import app, demo_app
 from bonebench.data.volume_io import read_volume
 from bonebench.kernels import dice
-from tests.conftest import right_fibula
+from tests.conftest import right_fibula, one_line_error
 
 runner = CliRunner()
 
 
-def _error(result):
-    assert result.exit_code == 2, result.output
-    lines = [l for l in result.output.splitlines() if l.strip()]
-    assert len(lines) == 1 and lines[0].startswith("error: ") and "Traceback" not in result.output, result.output
-    return lines[0]
 
 
 def test_click_mask_keeps_flipped_geometry(leg_volume, tmp_path):
@@ -92,7 +87,7 @@ def test_bad_input_gives_one_line_exit_2_and_no_file(leg_volume, tmp_path):
     path, hu, _, geometry, xyz = leg_volume
     for args, message in _bad_cases(tmp_path, path, hu, geometry, xyz):
         out = tmp_path / "out.nii.gz"
-        line = _error(runner.invoke(app, args + ["-o", str(out), "--device", "cpu"]))
+        line = one_line_error(runner.invoke(app, args + ["-o", str(out), "--device", "cpu"]))
         assert message in line, (args, line)
         assert not out.exists()
         assert not [p for p in tmp_path.iterdir() if ".tmp-" in p.name]
@@ -107,6 +102,6 @@ def test_automatic_model(tiny_checkpoints, leg_volume, tmp_path):
                                  "--device", "cpu"])
     assert result.exit_code == 0, result.output
     assert read_volume(tmp_path / "m.nii.gz")[0].shape == hu.shape
-    line = _error(runner.invoke(app, [str(path), "--model", str(tmp_path / "seg.onnx"), "--click", f"{x},{y},{z}",
+    line = one_line_error(runner.invoke(app, [str(path), "--model", str(tmp_path / "seg.onnx"), "--click", f"{x},{y},{z}",
                                       "-o", str(tmp_path / "n.nii.gz"), "--device", "cpu"]))
     assert "takes no clicks" in line and not (tmp_path / "n.nii.gz").exists()

@@ -13,7 +13,7 @@ from bonebench.data.phantoms import PhantomShape, make_phantom  # noqa: E402
 from bonebench.data.volume_io import read_volume, write_volume  # noqa: E402
 from bonebench.kernels import dice, innermost_point  # noqa: E402
 from bonebench.runtime.session import Model  # noqa: E402
-from tests.conftest import PHANTOM_SEED, right_fibula  # noqa: E402
+from tests.conftest import PHANTOM_SEED, right_fibula, one_line_error  # noqa: E402
 from tests.dicom_series import write_ct_series  # noqa: E402
 
 runner = CliRunner()
@@ -37,11 +37,6 @@ def dicom_leg(tmp_path_factory):
     return folder, hu, labels, written, (int(x), int(y), z)
 
 
-def _error(result) -> str:
-    assert result.exit_code == 2, result.output
-    lines = [line for line in result.output.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("error: ") and "Traceback" not in result.output, result.output
-    return lines[0]
 
 
 def test_click_on_dicom_series_writes_a_dicom_seg(dicom_leg, tmp_path):
@@ -98,7 +93,7 @@ def test_dicom_seg_of_a_non_dicom_input_is_refused_before_inference(dicom_leg, t
     missing_model = tmp_path / "no-such-model.onnx"  # never loaded: the format check comes first
     for args in (["-o", str(tmp_path / "m.dcm")], ["--format", "dicom-seg", "-o", str(tmp_path / "m.nrrd")]):
         result = runner.invoke(app, [str(volume), "--click", f"{x},{y},{z}", "--model", str(missing_model), *args])
-        assert "needs a DICOM series folder" in _error(result)
+        assert "needs a DICOM series folder" in one_line_error(result)
     assert not [p for p in tmp_path.iterdir() if p.name != "ct.nii.gz"]
 
 
@@ -110,7 +105,7 @@ def test_empty_mask_gives_one_line_and_no_file(dicom_leg, tmp_path):
     volume = runner.invoke(app, [*args, "-o", str(tmp_path / "fat.nii.gz")])
     assert volume.exit_code == 0 and ": 0 voxels" in volume.output, volume.output  # the premise
     out = tmp_path / "fat.dcm"
-    assert "empty" in _error(runner.invoke(app, [*args, "-o", str(out)]))
+    assert "empty" in one_line_error(runner.invoke(app, [*args, "-o", str(out)]))
     assert not out.exists() and [p.name for p in tmp_path.iterdir()] == ["fat.nii.gz"]
 
 
