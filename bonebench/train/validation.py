@@ -44,16 +44,19 @@ def predict_volume(model: torch.nn.Module, hu: np.ndarray, device: torch.device)
 def validation_dice(model: torch.nn.Module, cases, device: torch.device) -> float:
     """Mean over patients of the volume Dice of the thresholded prediction."""
     scores = [dice(c.target, predict_volume(model, c.hu, device) > THRESHOLD) for c in cases]
-    return float(np.mean(scores))
+    return float(np.mean(scores)) if scores else 0.0
 
 
 def interactive_validation_dice(model: torch.nn.Module, cases, labels: list[int], device: torch.device,
                                 spec: InputSpec) -> float:
-    """Mean over patients and target labels of the volume Dice with one click per slice."""
+    """Mean over patients and the target labels each patient shows of the volume Dice with one click
+    per slice (a multi-region dataset would otherwise score empty-against-empty for absent bones)."""
     scores = []
     for case in cases:
         for value in labels:
             target = case.target == value
+            if not target.any():  # a bone this patient does not show: nothing to click, nothing to score
+                continue
             prob = predict_slices(model, one_click_inputs(case.hu, target, spec), device)
             scores.append(dice(target, prob > THRESHOLD))
-    return float(np.mean(scores))
+    return float(np.mean(scores)) if scores else 0.0

@@ -139,3 +139,23 @@ def test_bad_settings(phantom_dataset, tmp_path):
         train(_config(phantom_dataset, group="inter", labels="fibula,femur"), tmp_path / "a", show_progress=False)
     with pytest.raises(InputError, match="background-rate"):
         _config(phantom_dataset, background_rate=1.5)
+
+
+def test_validation_scores_only_the_bones_a_patient_shows():
+    """A bone absent from a validation patient is not scored (empty against empty would read as 1)."""
+    from types import SimpleNamespace
+
+    from bonebench.train.validation import interactive_validation_dice
+    from bonebench.train.unet import UNet
+
+    torch.manual_seed(0)
+    model = UNet(in_channels=3, base_width=4)
+    hu = np.full((2, 32, 32), -1000.0, np.float32)
+    hu[:, 8:20, 8:20] = 1200.0
+    target = np.zeros((2, 32, 32), np.uint8)
+    target[:, 10:18, 10:18] = 1
+    case = SimpleNamespace(hu=hu, target=target)
+    spec = get_group("inter").input_spec(2.0)
+    only_present = interactive_validation_dice(model, [case], [1], torch.device("cpu"), spec)
+    with_absent = interactive_validation_dice(model, [case], [1, 2], torch.device("cpu"), spec)
+    assert with_absent == only_present < 1.0
