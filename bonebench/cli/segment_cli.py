@@ -150,16 +150,14 @@ def check_hu(hu, volume: Path, intensity_offset: float | None):
 def _mask_saver(request: SegmentRequest):
     """Choose the mask's format now (refusing a DICOM-SEG of a non-DICOM input before any inference)
     and return save(path, mask, geometry, source, info) that writes it."""
-    from bonebench.data.dicom_seg import SegAlgorithm
+    from bonebench.data.dicom_seg import SegAlgorithm, default_bone_name
     from bonebench.data.mask_output import choose_mask_format, save_mask
 
     fmt = choose_mask_format(request.volume, request.out, request.mask_format)
 
     def save(path, mask, geometry, source, info) -> None:
-        algorithm = SegAlgorithm(info.name, info.interactive, parameters={"group": info.group, "labels": info.label})
-        # a multi-bone model's label lists its bones ("fibula,tibia"); which one was clicked only the user knows
-        name = request.bone or (info.label if "," not in info.label else "bone")
-        save_mask(path, fmt, mask, geometry, source, bone=name, algorithm=algorithm)
+        save_mask(path, fmt, mask, geometry, source, bone=request.bone or default_bone_name(info.label),
+                  algorithm=SegAlgorithm.of_model(info))
 
     return save
 

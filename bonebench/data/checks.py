@@ -24,7 +24,7 @@ from bonebench.errors import InputError
 # The one list of output extensions. Masks: single-file formats SimpleITK writes a label volume to (not
 # .mhd: its voxels go to a second file, which a rename cannot commit together with the header; .mha is
 # the same MetaImage format in one file), and DICOM-SEG's own (owned by data.mask_output, which picks
-# the format). register_output_format adds another.
+# the format).
 OUTPUT_FORMATS: dict[str, list[str]] = {
     "mask": [".nii.gz", ".nii", ".nrrd", ".mha", *DICOM_SEG_SUFFIXES],
     "preview": [".png"],
@@ -33,12 +33,6 @@ OUTPUT_FORMATS: dict[str, list[str]] = {
 }
 GZIP_MAGIC = b"\x1f\x8b"
 CHUNK = 1 << 22
-
-
-def register_output_format(kind: str, suffix: str) -> None:
-    """Accept `suffix` (e.g. ".dcm") for outputs of `kind` from now on."""
-    if suffix not in OUTPUT_FORMATS.setdefault(kind, []):
-        OUTPUT_FORMATS[kind].append(suffix)
 
 
 # ---------------------------------------------------------------- inputs

@@ -49,6 +49,18 @@ class SegAlgorithm:
     version: str = bonebench.__version__
     parameters: dict[str, str] = field(default_factory=dict)
 
+    @classmethod
+    def of_model(cls, info) -> "SegAlgorithm":
+        """The algorithm record of a bonebench model (its ModelInfo: name, kind, group, label)."""
+        return cls(info.name, info.interactive, parameters={"group": info.group, "labels": info.label})
+
+
+def default_bone_name(model_label: str) -> str:
+    """The bone a mask is named after when the user names none: the model's label, or the generic
+    "bone" for a multi-bone model, whose label lists its bones ("fibula,tibia"): which one was
+    clicked only the user knows."""
+    return model_label if "," not in model_label else "bone"
+
 
 def bone_codes(bone: str):
     """(segmented property category, segmented property type) for a bone name: the bone's SNOMED CT

@@ -50,11 +50,6 @@ def _read(path: str | os.PathLike) -> tuple[sitk.Image, DicomSource | None]:
     return image, source
 
 
-def read_image(path: str | os.PathLike) -> sitk.Image:
-    """Read a 3D scalar image from a file or a DICOM series folder, or raise InputError."""
-    return _read(path)[0]
-
-
 def _header(path: Path) -> tuple[tuple[int, ...], int] | None:
     """(size (x, y, z, ...), values per voxel) from the file header alone; None for a DICOM folder or a
     header SimpleITK cannot read without loading the voxels."""

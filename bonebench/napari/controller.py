@@ -187,8 +187,8 @@ def save_dicom_seg(path: Path, controller: Controller) -> tuple[Path, str]:
         raise InputError("DICOM-SEG needs a DICOM series as input; save as .nii.gz instead")
     _, _, source = read_volume_with_source(controller.source)
     info = controller.model.info
-    bone_name = info.label if "," not in info.label else "bone"
-    algorithm = dicom_seg.SegAlgorithm(model=info.name, interactive=True)
+    bone_name = dicom_seg.default_bone_name(info.label)
+    algorithm = dicom_seg.SegAlgorithm.of_model(info)
     labels = [label for label in sorted(controller.bones) if (controller.labels == label).any()]
     if not labels:
         raise InputError("nothing to save: segment a bone first")

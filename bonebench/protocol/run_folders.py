@@ -20,13 +20,17 @@ RESTORATION_NAME = "Restoration"
 
 
 @dataclass(frozen=True)
-class RunLayout:
-    """Paths of one training run folder."""
+class _Folder:
+    """A folder's root, given as any path-like."""
 
     root: Path
 
     def __init__(self, root: str | os.PathLike):
         object.__setattr__(self, "root", Path(root))
+
+
+class RunLayout(_Folder):
+    """Paths of one training run folder."""
 
     config = property(lambda self: self.root / "config.json")
     split = property(lambda self: self.root / "split.json")
@@ -41,14 +45,8 @@ class RunLayout:
         return self.result.is_file()
 
 
-@dataclass(frozen=True)
-class SweepLayout:
+class SweepLayout(_Folder):
     """Paths of a sweep folder: the plan, the shared split, the restoration run and one run per model."""
-
-    root: Path
-
-    def __init__(self, root: str | os.PathLike):
-        object.__setattr__(self, "root", Path(root))
 
     plan = property(lambda self: self.root / "sweep.json")
     split = property(lambda self: self.root / "split.json")
