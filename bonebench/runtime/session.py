@@ -16,6 +16,7 @@ from typing import Sequence
 import numpy as np
 
 from bonebench.errors import InputError
+from bonebench.threads import onnxruntime_threads
 from bonebench.protocol.model_info import METADATA_KEY, ModelInfo
 
 CUDA, CPU = "CUDAExecutionProvider", "CPUExecutionProvider"
@@ -126,9 +127,11 @@ class Model:
 
     def __init__(self, path: str | os.PathLike | None = None, device: str | Sequence[str] = "auto",
                  threads: int | None = None):
-        """`threads`: intra-op threads of this session, with spinning off (default: onnxruntime's,
-        every core, spinning); set it when several sessions or processes share the machine."""
+        """`threads`: intra-op threads of this session, with spinning off (default: the count set in
+        bonebench.threads, else onnxruntime's: every core, spinning); set it when several sessions
+        or processes share the machine."""
         ort = _onnxruntime()
+        threads = threads or onnxruntime_threads()
         self.path = Path(path) if path is not None else DEFAULT_MODEL
         if not self.path.is_file():
             raise InputError(f"{self.path}: no such model file")

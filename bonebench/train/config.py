@@ -30,6 +30,7 @@ class TrainConfig:
     seed: int = 0
     split_seed: int = 0
     device: str = "auto"
+    precision: str = "fp32"  # fp32 | bf16, resolved from --precision auto|fp32|bf16 (train.precision)
     loss: str = "ce"
     init: str = ""  # restoration checkpoint to start from (pretrained groups)
     click_sigma: float = DEFAULT_CLICK_SIGMA
@@ -59,16 +60,19 @@ class TrainConfig:
 PRESETS: dict[str, dict] = {
     "paper": dict(iterations=65_000, batch_size=32, lr=1e-5, patch_size=96, base_width=64, val_every=500),
     "fast": dict(iterations=4_000, batch_size=32, lr=1e-4, patch_size=96, base_width=32, val_every=200),
+    "cpu": dict(iterations=1_600, batch_size=16, lr=1e-3, patch_size=96, base_width=16, val_every=400),
     "tiny": dict(iterations=400, batch_size=8, lr=3e-3, patch_size=64, base_width=8, val_every=50),
 }
 
 
 def make_config(preset: str, **overrides) -> TrainConfig:
-    """A config from a preset, with explicit settings (those not None) winning."""
+    """A config from a preset, with explicit settings (those not None) winning; `precision` auto
+    (the default) is resolved here for the config's device, so the config says what ran."""
     if preset not in PRESETS:
         raise InputError(f"unknown preset {preset!r}; valid presets: {', '.join(PRESETS)}")
     settings = dict(PRESETS[preset], preset=preset)
     settings.update({k: v for k, v in overrides.items() if v is not None})
+    settings["precision"] = _resolved_precision(settings.get("precision", "auto"), settings.get("device", "auto"))
     config = TrainConfig(**settings)
     for name in ("patients", "iterations", "batch_size", "patch_size", "base_width", "val_every",
                  "max_interactions"):
@@ -85,3 +89,9 @@ def make_config(preset: str, **overrides) -> TrainConfig:
     if not config.click_sigma > 0:
         raise InputError(f"click-sigma must be positive, got {config.click_sigma}")
     return config
+
+
+def _resolved_precision(choice: str, device: str) -> str:
+    from bonebench.train.precision import pick_device, resolve_precision
+
+    return resolve_precision(choice, pick_device(device))
