@@ -24,11 +24,16 @@ def check_pixel_mm(pixel_mm: float | None, source: str = "pixel size") -> None:
         raise InputError(f"{source} must be 0 (no resampling) or between 0.05 and 20 mm, got {pixel_mm}")
 
 
+def needs_resampling(spacing_yx: tuple[float, float], pixel_mm: float | None) -> bool:
+    """Whether pixels of `spacing_yx` mm must be resampled to `pixel_mm`: not for None/0, nor within
+    SAME_SPACING_RTOL on both axes."""
+    return bool(pixel_mm) and any(abs(s - pixel_mm) > SAME_SPACING_RTOL * pixel_mm for s in spacing_yx)
+
+
 def inplane_shape(shape_yx: tuple[int, int], spacing_yx: tuple[float, float], pixel_mm: float | None
                   ) -> tuple[int, int]:
-    """Rows and columns of a slice at `pixel_mm` (the same extent); unchanged when pixel_mm is
-    None/0 or within SAME_SPACING_RTOL of the slice's spacing on both axes."""
-    if not pixel_mm or all(abs(s - pixel_mm) <= SAME_SPACING_RTOL * pixel_mm for s in spacing_yx):
+    """Rows and columns of a slice at `pixel_mm` (the same extent); unchanged where no resampling is needed."""
+    if not needs_resampling(spacing_yx, pixel_mm):
         return int(shape_yx[0]), int(shape_yx[1])
     return tuple(max(1, int(round(n * s / pixel_mm))) for n, s in zip(shape_yx, spacing_yx))
 
