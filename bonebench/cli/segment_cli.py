@@ -180,7 +180,7 @@ def run_segment(request: SegmentRequest) -> str:
     bg_clicks = [click_voxel(c, "--bg-click", geometry, request.click_mm) for c in request.bg_clicks]
     t_load = time.perf_counter() - t0
     t1 = time.perf_counter()
-    result = segment_volume(hu, model, clicks, bg_clicks, propagate=request.propagate)
+    result = segment_volume(hu, model, clicks, bg_clicks, propagate=request.propagate, spacing=geometry.spacing)
     t_infer = time.perf_counter() - t1
     t2 = time.perf_counter()
     with atomic_paths(request.out, request.preview) as (mask_tmp, preview_tmp):

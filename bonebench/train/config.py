@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from bonebench.data.atomic import write_text_atomic
+from bonebench.data.resample import check_pixel_mm
 from bonebench.errors import InputError
 from bonebench.protocol.network import DEFAULT_CLICK_SIGMA
 
@@ -37,6 +38,7 @@ class TrainConfig:
     max_interactions: int = 5
     background_rate: float = 0.1  # share of targets turned all-background, with background clicks only
     labels: str = ""  # comma list for multi-bone interactive training, e.g. "fibula,tibia"
+    pixel_mm: float = 0.0  # in-plane pixel size (mm) datasets are resampled to when loaded; 0: as stored
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -88,6 +90,7 @@ def make_config(preset: str, **overrides) -> TrainConfig:
         raise InputError(f"background-rate must be in [0, 1], got {config.background_rate}")
     if not config.click_sigma > 0:
         raise InputError(f"click-sigma must be positive, got {config.click_sigma}")
+    check_pixel_mm(config.pixel_mm, "pixel-mm")
     return config
 
 

@@ -65,8 +65,8 @@ class SegmentationTask:
     def __init__(self, config: TrainConfig, dataset: Dataset, split: Split):
         self.config = config
         train_ids = split.training_subset(config.patients)
-        train = [dataset.load(c, config.label) for c in train_ids]
-        self.val_cases = [dataset.load(c, config.label) for c in split.val]
+        train = [dataset.load(c, config.label, pixel_mm=config.pixel_mm) for c in train_ids]
+        self.val_cases = [dataset.load(c, config.label, pixel_mm=config.pixel_mm) for c in split.val]
         self.sampler = SliceSampler([c.hu for c in train], [c.target for c in train],
                                     patch_size=config.patch_size, batch_size=config.batch_size, seed=config.seed)
 
@@ -103,11 +103,11 @@ class RestorationTask:
 
     def __init__(self, config: TrainConfig, dataset: Dataset, split: Split):
         self.config = config
-        images = [dataset.load_image(c) for c in split.train]
+        images = [dataset.load_image(c, pixel_mm=config.pixel_mm) for c in split.train]
         self.sampler = SliceSampler(images, [np.zeros(v.shape, np.uint8) for v in images],
                                     patch_size=config.patch_size, batch_size=config.batch_size, seed=config.seed)
         self.rng = np.random.default_rng(config.seed + 1)
-        val_images = [dataset.load_image(c) for c in split.val]
+        val_images = [dataset.load_image(c, pixel_mm=config.pixel_mm) for c in split.val]
         val_sampler = SliceSampler(val_images, [np.zeros(v.shape, np.uint8) for v in val_images],
                                    patch_size=config.patch_size, batch_size=config.batch_size, seed=12345)
         fixed = np.random.default_rng(54321)
@@ -163,8 +163,9 @@ class InteractiveTask(SegmentationTask):
         self.multi = len(names) > 1
         self.values = [dataset.label_value(n) for n in names] if self.multi else [1]
         train_ids = split.training_subset(config.patients)
-        train = [dataset.load_labels(c, names, binary=not self.multi) for c in train_ids]
-        self.val_cases = [dataset.load_labels(c, names, binary=not self.multi) for c in split.val]
+        train = [dataset.load_labels(c, names, binary=not self.multi, pixel_mm=config.pixel_mm) for c in train_ids]
+        self.val_cases = [dataset.load_labels(c, names, binary=not self.multi, pixel_mm=config.pixel_mm)
+                          for c in split.val]
         self.sampler = SliceSampler([c.hu for c in train], [c.target for c in train],
                                     patch_size=config.patch_size, batch_size=config.batch_size, seed=config.seed)
         self.rng = np.random.default_rng(config.seed + 2)

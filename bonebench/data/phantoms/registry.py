@@ -41,7 +41,8 @@ def _anatomical(module: ModuleType, midline: bool = False) -> Callable:
         from bonebench.data.phantoms.spread import draw_patient
 
         rng = np.random.default_rng(seed)
-        patient = draw_patient(rng, shape.size_xy, shape.slices, module.CORE_MM, midline=midline)
+        patient = draw_patient(rng, shape.size_xy, shape.slices, module.CORE_MM, midline=midline,
+                               fixed=(shape.pixel_mm, shape.slice_mm))
         centre = getattr(module, "CENTRE_MM", (0.0, 0.0, 0.0))  # where the core box sits around the origin
         patient = replace(patient, offset=tuple(o + c for o, c in zip(patient.offset, centre)))
         params = module.draw(rng, patient)
@@ -108,6 +109,6 @@ def write_region_dataset(out: str | Path, name: str, cases: int, seed: int = 0,
             "channel_names": {"0": "CT"}, "labels": region_labels(name), "numTraining": cases,
             "file_ending": ".nii.gz",
             "bonebench_phantom": {"region": name, "seed": seed, "size_xy": shape.size_xy,
-                                  "slices": shape.slices}}
+                                  "slices": shape.slices, "pixel_mm": shape.pixel_mm, "slice_mm": shape.slice_mm}}
     write_text_atomic(out / "dataset.json", json.dumps(meta, indent=1) + "\n")
     return case_ids
