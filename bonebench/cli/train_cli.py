@@ -53,6 +53,10 @@ TRAINING: Options = {
                                                help="training patch side in pixels, a multiple of 16")),
     "val_every": (Optional[int], typer.Option(None, "--val-every", min=1, metavar="N", show_default=FROM_PRESET,
                                               help="validate (and checkpoint) every N iterations")),
+    "pixel_mm": (Optional[float], typer.Option(
+        None, "--pixel-mm", metavar="MM", show_default="0: as stored",
+        help="resample every patient in-plane to this pixel size when loaded (click models: 1.5, "
+             "the runtime's MODEL_PIXEL_MM)")),
     "seed": (int, typer.Option(0, "--seed", metavar="N", help="training seed (weights, patch order, simulated clicks)")),
     "split_seed": (int, typer.Option(0, "--split-seed", metavar="N", help="patient split seed")),
     "split_file": (Optional[Path], typer.Option(None, "--split", metavar="FILE", show_default="made from --split-seed",

@@ -59,6 +59,14 @@ class TrainConfig:
 
 # paper: the study. fast: a reduced run that still learns on a GPU in minutes (a 10x larger learning
 # rate makes up for 16x fewer iterations). tiny: seconds on a CPU, for tests and demos.
+# cpu: the smallest budget at which the real OpenKBP mandible is learned on the 2-core Xeon
+# (`bb-train seg --data ../shared/data/openkbp-mandible --label mandible --patients 10 --preset cpu`,
+# docs/benchmarks.md): base 16 and batch 16 (a step is 253 ms on 2 threads in fp32; base 32 would be
+# 4x that), the study's 96x96 patch (the mandible needs the context), lr 1e-3 (Adam: at 1e-4 the 2,000
+# steps a CPU affords barely leave the all-background start; validation Dice 0 at 400 iterations even
+# at 1e-3), 1,600 iterations (validation Dice 0.00 / 0.59 / 0.75 / 0.81 / 0.81 at 400 / 800 / 1,200 /
+# 1,600 / 2,000: the curve has flattened; 1,600 take about 8 minutes, 2,000 took 9:59), validation every
+# 400 (a pass over 9 OpenKBP volumes takes 11-13 s: about 10 % of the run).
 PRESETS: dict[str, dict] = {
     "paper": dict(iterations=65_000, batch_size=32, lr=1e-5, patch_size=96, base_width=64, val_every=500),
     "fast": dict(iterations=4_000, batch_size=32, lr=1e-4, patch_size=96, base_width=32, val_every=200),
