@@ -71,6 +71,7 @@ class InteractiveSession:
         self.mask = np.zeros(hu.shape, np.uint8)
         self.clicks: dict[int, list[tuple[int, int, bool]]] = {}
         self._walks: dict[int, tuple[int, int]] = {}  # slice filled by propagation -> (start, step) of its walk
+        self.stops: dict[tuple[int, int], tuple[int, str]] = {}  # (start, step) of a walk -> (slice, rule) it stopped at
         self._history: list[_Action] = []
 
     # ------------------------------------------------------------------ user actions
@@ -147,16 +148,21 @@ class InteractiveSession:
             del self._walks[w]
 
     def _walk(self, start: int, step: int, action: _Action, progress) -> None:
+        """Walk from `start` by `step` until a stop rule says the bone ended; the slice and rule are
+        kept in `stops` (start, step) -> (z, rule), for tools and the curious."""
         previous = self.mask[start]
         z = start + step
         while 0 <= z < self.hu.shape[0] and z not in self.clicks:
             seeds = _piece_seeds(previous)
             if not seeds:
+                self.stops[(start, step)] = (z, "no piece to seed")
                 return
             self._remember(action, z)
             self.clicks[z] = [(y, x, True) for y, x in seeds]
             result = self._segment_slice(z)
-            if not _continues(result, previous):
+            rule = stop_rule(result, previous)
+            if rule:
+                self.stops[(start, step)] = (z, rule)
                 self.clicks.pop(z)
                 return
             self.mask[z] = result
@@ -165,6 +171,7 @@ class InteractiveSession:
             z += step
             if progress is not None:
                 progress(len(action.slices), self.hu.shape[0])
+        self.stops[(start, step)] = (z, "volume edge" if not 0 <= z < self.hu.shape[0] else "clicked slice")
 
     def _window(self, points: list[tuple[int, int, bool]], side: int) -> tuple[int, int, int, int]:
         """A window (clamped to the slice) around the clicks' centre that holds side x side model pixels."""
@@ -230,10 +237,14 @@ def _piece_seeds(mask: np.ndarray) -> list[tuple[int, int]]:
     return [(int(y), int(x)) for y, x in innermost_points(mask) if sizes[labels[y, x]] >= MIN_PIECE]
 
 
-def _continues(result: np.ndarray, previous: np.ndarray) -> bool:
-    """Whether a propagated slice's mask is still the same bone as the previous slice's."""
+def stop_rule(result: np.ndarray, previous: np.ndarray) -> str:
+    """The stop rule a propagated slice's mask breaks against the previous slice's ("" if it is
+    still the same bone): empty, shrink, leak or overlap."""
     area, before = int(result.sum()), int(previous.sum())
-    if area == 0 or area < SHRINK * before or area > LEAK * before:
-        return False
-    overlap = int(np.count_nonzero(result & previous))
-    return overlap >= MIN_OVERLAP * area
+    if area == 0:
+        return "empty"
+    if area < SHRINK * before:
+        return "shrink"
+    if area > LEAK * before:
+        return "leak"
+    return "overlap" if np.count_nonzero(result & previous) < MIN_OVERLAP * area else ""
