@@ -13,7 +13,9 @@ mandible) is followed piece by piece. The walk stops where the bone ends:
   previous slice's mask. This catches a walk that slips into a neighbouring bone across a joint,
   where the area rules see no jump, and a leak into soft tissue (a mask that grows 4x overlaps
   at most 0.25).
-The numbers come from the phantoms' truth (`python tools/propagation_rules.py`, 4 cases per region,
+With the volume's spacing the numbers follow its slice thickness (runtime.stop_rules: a tighter
+leak rule at 0.6 mm, all three looser towards 5 mm). The numbers below come from the phantoms' truth
+(`python tools/propagation_rules.py`, 4 cases per region,
 128x128x40; docs/results/propagation-rules.md): consecutive slices of one bone overlap by
 p5 >= 0.50 in every region (p1 0.18-0.76: the knee's condyles and the shoulder where the slice cuts
 a bone's end), while a neighbouring bone's next slice overlaps the clicked bone's slice by
@@ -36,12 +38,14 @@ from bonebench.kernels import innermost_points, label_components
 from bonebench.protocol.clicks import ClickSet
 from bonebench.protocol.network import THRESHOLD, network_input
 from bonebench.runtime.automatic import predict
-from bonebench.runtime.scaling import SliceScale
+from bonebench.runtime.scaling import SliceScale, check_spacing
+from bonebench.runtime.stop_rules import StopRules
 from bonebench.runtime.session import Model
 
 AIR_HU = -400.0
 SHRINK, LEAK = 0.1, 6.0
 MIN_OVERLAP = 0.3  # share of a new slice's mask that must overlap the previous slice's mask
+DEFAULT_RULES = StopRules(SHRINK, LEAK, MIN_OVERLAP)  # without a slice thickness; with one: StopRules.for_slices
 MIN_PIECE = 4  # pixels: smaller pieces of a slice's mask seed no click in the next slice
 
 
@@ -68,6 +72,8 @@ class InteractiveSession:
         self.hu = hu
         self.model = model
         self.scale = SliceScale.of(model.info.pixel_mm, spacing)
+        checked = check_spacing(spacing)
+        self.rules = StopRules.for_slices(checked[2]) if checked else DEFAULT_RULES
         self.mask = np.zeros(hu.shape, np.uint8)
         self.clicks: dict[int, list[tuple[int, int, bool]]] = {}
         self._walks: dict[int, tuple[int, int]] = {}  # slice filled by propagation -> (start, step) of its walk
@@ -160,7 +166,7 @@ class InteractiveSession:
             self._remember(action, z)
             self.clicks[z] = [(y, x, True) for y, x in seeds]
             result = self._segment_slice(z)
-            rule = stop_rule(result, previous)
+            rule = stop_rule(result, previous, self.rules)
             if rule:
                 self.stops[(start, step)] = (z, rule)
                 self.clicks.pop(z)
@@ -237,14 +243,7 @@ def _piece_seeds(mask: np.ndarray) -> list[tuple[int, int]]:
     return [(int(y), int(x)) for y, x in innermost_points(mask) if sizes[labels[y, x]] >= MIN_PIECE]
 
 
-def stop_rule(result: np.ndarray, previous: np.ndarray) -> str:
+def stop_rule(result: np.ndarray, previous: np.ndarray, rules: StopRules = DEFAULT_RULES) -> str:
     """The stop rule a propagated slice's mask breaks against the previous slice's ("" if it is
     still the same bone): empty, shrink, leak or overlap."""
-    area, before = int(result.sum()), int(previous.sum())
-    if area == 0:
-        return "empty"
-    if area < SHRINK * before:
-        return "shrink"
-    if area > LEAK * before:
-        return "leak"
-    return "overlap" if np.count_nonzero(result & previous) < MIN_OVERLAP * area else ""
+    return rules.broken(result, previous)
