@@ -1,6 +1,9 @@
 """Workstation latency with the shipped model: one click -> the slice's mask on a 512x512 slice,
-one click -> the whole bone through 200 slices of 512x512, and onnxruntime vs PyTorch eager on the
-same network and input (CPU)."""
+one click -> the whole bone through 200 slices of 512x512 (with the resampling to the model's pixel
+size, where it has one), and onnxruntime vs PyTorch eager on the same network and input (CPU).
+BONEBENCH_BENCH_MODEL=M.onnx times another model."""
+
+import os
 
 import numpy as np
 import pytest
@@ -14,22 +17,22 @@ from bonebench.runtime.session import Model
 @pytest.fixture(scope="module")
 def legs512():
     """A 512x512x200 leg phantom (0.6-0.7 mm pixels) and a click on the right fibula mid-scan."""
-    hu, labels, _ = make_phantom(21, PhantomShape(size_xy=512, slices=200))
+    hu, labels, geometry = make_phantom(21, PhantomShape(size_xy=512, slices=200))
     z = 100
     components, _ = label_components(labels[z] == FIBULA, 8)
     y, x = innermost_point(components == 1)
-    return hu.astype(np.float32), (x, y, z)
+    return hu.astype(np.float32), (x, y, z), geometry.spacing
 
 
 @pytest.fixture(scope="module", params=["cpu"])
 def model(request):
-    return Model(device=request.param)
+    return Model(os.environ.get("BONEBENCH_BENCH_MODEL"), device=request.param)
 
 
 @pytest.mark.benchmark(group="click -> slice mask, 512x512")
 def test_click_to_slice_mask(benchmark, legs512, model):
-    hu, (x, y, z) = legs512
-    session = InteractiveSession(hu, model)
+    hu, (x, y, z), spacing = legs512
+    session = InteractiveSession(hu, model, spacing)
 
     def click_and_undo():
         mask = session.click(x, y, z).copy()
@@ -42,10 +45,10 @@ def test_click_to_slice_mask(benchmark, legs512, model):
 
 @pytest.mark.benchmark(group="one click -> whole bone, 200 slices of 512x512")
 def test_click_to_whole_bone(benchmark, legs512, model):
-    hu, (x, y, z) = legs512
+    hu, (x, y, z), spacing = legs512
 
     def segment():
-        session = InteractiveSession(hu, model)
+        session = InteractiveSession(hu, model, spacing)
         session.click(x, y, z)
         return session.propagate()
 
