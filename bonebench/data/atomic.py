@@ -12,7 +12,9 @@ import os
 from pathlib import Path
 from typing import Iterator
 
-_COMPOUND_SUFFIXES = (".nii.gz", ".tar.gz")
+from bonebench.data.formats import NIFTI_GZ
+
+_COMPOUND_SUFFIXES = (NIFTI_GZ, ".tar.gz")
 
 
 def file_suffix(path: Path) -> str:

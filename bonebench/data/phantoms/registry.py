@@ -1,7 +1,7 @@
 """The region registry: one entry per phantom region, read by the factory and by `bb-data phantoms`.
 
-Label values are global (one value per bone name in every region), so a `mixed` dataset and the
-single-region datasets agree, and `legs` keeps its historical 1 = fibula, 2 = tibia.
+Label values are global (`bones.BONE_LABELS`: one value per bone name in every region), so a `mixed`
+dataset and the single-region datasets agree.
 """
 
 from __future__ import annotations
@@ -15,14 +15,13 @@ from typing import Callable
 import numpy as np
 
 from bonebench.data.atomic import write_text_atomic
-from bonebench.data.phantoms import legs
+from bonebench.data.phantoms import arm, hip, knee, legs, shoulder, thorax
+from bonebench.data.phantoms.bones import BONE_LABELS
 from bonebench.data.phantoms.legs import PhantomShape
+from bonebench.data.phantoms.render import render
+from bonebench.data.phantoms.spread import draw_patient
 from bonebench.data.volume_io import write_volume
 from bonebench.errors import InputError
-
-BONE_LABELS = {"fibula": 1, "tibia": 2, "femur": 3, "patella": 4, "pelvis": 5, "humerus": 6,
-               "scapula": 7, "clavicle": 8, "radius": 9, "ulna": 10, "vertebra": 11, "rib": 12,
-               "sternum": 13}
 
 
 @dataclass(frozen=True)
@@ -37,9 +36,6 @@ class Region:
 def _anatomical(module: ModuleType, midline: bool = False) -> Callable:
     """A maker for a region module (draw + build): patient spread, then anatomy, then rendering."""
     def make(seed: int, shape: PhantomShape):
-        from bonebench.data.phantoms.render import render
-        from bonebench.data.phantoms.spread import draw_patient
-
         rng = np.random.default_rng(seed)
         patient = draw_patient(rng, shape.size_xy, shape.slices, module.CORE_MM, midline=midline)
         centre = getattr(module, "CENTRE_MM", (0.0, 0.0, 0.0))  # where the core box sits around the origin
@@ -57,8 +53,6 @@ def _mixed(seed: int, shape: PhantomShape):
 
 
 def _registry() -> dict[str, Region]:
-    from bonebench.data.phantoms import arm, hip, knee, shoulder, thorax
-
     regions = {"legs": Region("legs", ("fibula", "tibia"), legs.make_phantom)}
     for module, midline in ((knee, False), (hip, False), (shoulder, False), (arm, False), (thorax, True)):
         name = module.__name__.rsplit(".", 1)[1]
