@@ -1,19 +1,13 @@
-"""Automatic segmentation with Seg / SegPretrained models: every axial slice, batched, padded by the
-protocol's pad rule and cropped back."""
+"""Automatic segmentation with Seg / SegPretrained models: every axial slice, batched (Model.predict
+pads each batch by the protocol's pad rule and crops it back)."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from bonebench.errors import InputError
-from bonebench.protocol.network import THRESHOLD, network_input, pad_slices
+from bonebench.protocol.network import THRESHOLD, network_input
 from bonebench.runtime.session import Model
-
-
-def predict(model: Model, x: np.ndarray) -> np.ndarray:
-    """Probabilities (N, H, W) for network inputs (N, C, H, W) of any H, W."""
-    h, w = x.shape[2:]
-    return model(pad_slices(x))[:, :h, :w]
 
 
 def segment_volume(model: Model, hu: np.ndarray, *, batch_slices: int = 8) -> np.ndarray:
@@ -23,5 +17,5 @@ def segment_volume(model: Model, hu: np.ndarray, *, batch_slices: int = 8) -> np
     mask = np.zeros(hu.shape, np.uint8)
     for z0 in range(0, hu.shape[0], batch_slices):
         inputs = network_input(hu[z0:z0 + batch_slices], model.info.inputs)
-        mask[z0:z0 + batch_slices] = predict(model, inputs) > THRESHOLD
+        mask[z0:z0 + batch_slices] = model.predict(inputs) > THRESHOLD
     return mask
