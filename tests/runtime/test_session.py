@@ -80,7 +80,7 @@ import bonebench.runtime.session, bonebench.runtime.interactive, bonebench.runti
 import bonebench.runtime.preview, bonebench.kernels, bonebench.data
 import bonebench.runtime.segment, bonebench.protocol, bonebench.study.metrics
 from pathlib import Path
-from bonebench.cli.segment_cli import SegmentRequest, run_segment
+from bonebench.runtime.segment_file import SegmentRequest, run_segment
 print(run_segment(SegmentRequest(Path({str(path)!r}), Path({str(tmp_path / 'm.nii.gz')!r}), ('{x},{y},{z}',),
                                  device='cpu', threads=1)))
 assert 'torch' not in [m for m in sys.modules if sys.modules[m] is not None]
