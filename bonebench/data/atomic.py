@@ -18,7 +18,7 @@ _COMPOUND_SUFFIXES = (NIFTI_GZ, ".tar.gz")
 
 
 def file_suffix(path: Path) -> str:
-    """The format suffix, keeping compound ones such as '.nii.gz' whole."""
+    """The format suffix, keeping compound ones such as .nii.gz whole."""
     name = path.name.lower()
     for suffix in _COMPOUND_SUFFIXES:
         if name.endswith(suffix):

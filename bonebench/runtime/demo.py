@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bonebench.data.checks import check_output_path
+from bonebench.data.formats import NIFTI_GZ
 from bonebench.data.phantoms import FIBULA, PhantomShape, make_phantom
 from bonebench.data.volume_io import read_volume, write_volume
 from bonebench.kernels import dice, innermost_point
@@ -16,7 +17,8 @@ DEMO_SHAPE = PhantomShape(size_xy=256, slices=60)
 
 def run_demo(out: Path, seed: int, model: Path | None = None, device: str = "auto") -> list[str]:
     """Write OUT/phantom.nii.gz, OUT/fibula_mask.nii.gz and OUT/preview.png; returns the lines to print."""
-    volume, mask_path, preview = out / "phantom.nii.gz", out / "fibula_mask.nii.gz", out / "preview.png"
+    volume, mask_path = out / f"phantom{NIFTI_GZ}", out / f"fibula_mask{NIFTI_GZ}"
+    preview = out / "preview.png"
     for path in (volume, mask_path):
         check_output_path(path, "mask", (), "--out")
     check_output_path(preview, "preview", (), "--out")

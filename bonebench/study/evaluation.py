@@ -63,7 +63,7 @@ def _score_model(onnx: str, display: str, key: str, n: int, data: str, label: st
     for case_id in test_ids:
         case = _test_case(data, label, case_id)
         scores = score_case(model, case.hu, case.target, noc_every=noc_every)
-        rows.append({"model": f"{display}{n}", "group": key, "display": display, "patients": n,
+        rows.append({"model": model_name(get_group(key), n), "group": key, "display": display, "patients": n,
                      "case": case_id, **asdict(scores)})
     return rows
 
@@ -127,13 +127,13 @@ def _examples(sweep: SweepLayout, models, case, device: str) -> None:
         candidates = [m for m in models if m[0] == wanted]
         if not candidates:
             continue
-        key, display, n, run = min(candidates, key=lambda m: m[2])
+        key, _, n, run = min(candidates, key=lambda m: m[2])
         model = Model(exported(run), device=device)
         if model.info.interactive:
             mask = one_click_per_slice(model, case.hu[z:z + 1], case.target[z:z + 1].astype(bool))[0]
         else:
             mask = segment_volume(model, case.hu[z:z + 1])[0]
-        predictions.append((f"{display}{n}", mask))
+        predictions.append((model_name(get_group(key), n), mask))
     reports.plot_examples(case.hu[z], case.target[z], predictions, sweep.examples)
 
 

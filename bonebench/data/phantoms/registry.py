@@ -6,7 +6,6 @@ dataset and the single-region datasets agree.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
@@ -14,13 +13,12 @@ from typing import Callable
 
 import numpy as np
 
-from bonebench.data.atomic import write_text_atomic
+from bonebench.data.dataset_layout import DatasetLayout
 from bonebench.data.phantoms import arm, hip, knee, legs, shoulder, thorax
 from bonebench.data.phantoms.bones import BONE_LABELS
 from bonebench.data.phantoms.legs import PhantomShape
 from bonebench.data.phantoms.render import render
 from bonebench.data.phantoms.spread import draw_patient
-from bonebench.data.volume_io import write_volume
 from bonebench.errors import InputError
 
 
@@ -88,20 +86,16 @@ def write_region_dataset(out: str | Path, name: str, cases: int, seed: int = 0,
     write_phantom_dataset."""
     if region(name).name == "legs":
         return legs.write_phantom_dataset(out, cases, seed, shape)
-    out = Path(out)
+    layout = DatasetLayout(out)
     case_ids = []
     for i in range(cases):
         case_id = f"{name}_{i:03d}"
-        hu, labels, geometry = make_region_phantom(name, seed * 100_003 + i, shape)
-        write_volume(out / "imagesTr" / f"{case_id}_0000.nii.gz", hu, geometry)
-        write_volume(out / "labelsTr" / f"{case_id}.nii.gz", labels, geometry)
+        layout.write_case(case_id, *make_region_phantom(name, seed * 100_003 + i, shape))
         case_ids.append(case_id)
-    meta = {"name": f"bonebench-{name}-phantoms",
-            "description": f"Procedural {name} CT phantoms (bonebench), seed {seed}, "
-                           f"{shape.size_xy}x{shape.size_xy}x{shape.slices}",
-            "channel_names": {"0": "CT"}, "labels": region_labels(name), "numTraining": cases,
-            "file_ending": ".nii.gz",
-            "bonebench_phantom": {"region": name, "seed": seed, "size_xy": shape.size_xy,
-                                  "slices": shape.slices}}
-    write_text_atomic(out / "dataset.json", json.dumps(meta, indent=1) + "\n")
+    layout.write_meta({"name": f"bonebench-{name}-phantoms",
+                       "description": f"Procedural {name} CT phantoms (bonebench), seed {seed}, "
+                                      f"{shape.size_xy}x{shape.size_xy}x{shape.slices}",
+                       "channel_names": {"0": "CT"}, "labels": region_labels(name), "numTraining": cases,
+                       "bonebench_phantom": {"region": name, "seed": seed, "size_xy": shape.size_xy,
+                                             "slices": shape.slices}})
     return case_ids
