@@ -21,6 +21,7 @@ from bonebench.data.splits import make_split
 from bonebench.train.config import make_config
 from bonebench.train.groups import build_model, get_group
 from bonebench.train.loop import train_step
+from bonebench.train.precision import Compute
 from bonebench.train.prefetch import Prefetcher
 from bonebench.train.tasks import Batch
 
@@ -34,8 +35,9 @@ def _setup(phantom_dataset, key):
                          patients=3, group=key, device="cpu", base_width=16)
     dataset = Dataset(phantom_dataset)
     task = get_group(key).make_task(config, dataset, make_split(dataset.case_ids))
-    model = build_model(get_group(key), config.base_width)
-    return task, model, torch.optim.Adam(model.parameters(), lr=config.lr), torch.device("cpu")
+    compute = Compute(torch.device("cpu"), config.precision)
+    model = compute.prepare(build_model(get_group(key), config.base_width))
+    return task, model, torch.optim.Adam(model.parameters(), lr=config.lr), compute
 
 
 @pytest.mark.benchmark(group="iteration 32x96x96 base 16, torch 1 thread, CPU")

@@ -1,5 +1,10 @@
-"""Training iterations per second for each model group (tiny preset, CPU), and the share of a
-SegInter iteration spent simulating clicks (click maps, next click; not the extra forward passes)."""
+"""Milliseconds per training iteration for each model group at the `cpu` preset (base 16, batch 16
+of 96x96), fp32 and bf16 autocast (both channels_last), on every core; the share of a SegInter
+iteration spent simulating clicks (click maps, next click; not its extra forward passes). The
+SegInter / Seg and fp32 / bf16 ratios: tools/bench_ratios.py.
+
+    python -m pytest benchmarks/test_training_bench.py --benchmark-json=training.json
+"""
 
 import time
 
@@ -8,34 +13,37 @@ import torch
 
 from bonebench.data.dataset import Dataset
 from bonebench.data.splits import make_split
+from bonebench.threads import using_threads
 from bonebench.train.config import make_config
 from bonebench.train.groups import build_model, get_group
 from bonebench.train.loop import train_step
-
+from bonebench.train.precision import Compute
 
 GROUP_KEYS = ["seg", "restoration", "inter", "inter-prev"]
+WARM_UP = 20  # iterations first: allocations settle, SegInter's model learns enough to make errors worth clicking
 
 
-@pytest.mark.benchmark(group="training iteration, tiny preset, CPU")
+@pytest.mark.benchmark(group="training iteration, cpu preset (base 16, 16 x 96x96), every core")
+@pytest.mark.parametrize("precision", ["fp32", "bf16"])
 @pytest.mark.parametrize("key", GROUP_KEYS)
-def test_training_iteration(benchmark, phantom_dataset, key):
-    torch.set_num_threads(2)
-    config = make_config("tiny", data=str(phantom_dataset), label="fibula" if key != "restoration" else "",
-                         patients=2, group=key, device="cpu")
+def test_training_iteration(benchmark, phantom_dataset, key, precision):
+    config = make_config("cpu", data=str(phantom_dataset), label="fibula" if key != "restoration" else "",
+                         patients=2, group=key, device="cpu", precision=precision)
     dataset = Dataset(phantom_dataset)
     task = get_group(key).make_task(config, dataset, make_split(dataset.case_ids))
     torch.manual_seed(0)
-    model = build_model(get_group(key), config.base_width)
-    optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
-    device = torch.device("cpu")
-    for _ in range(20):  # warm up, and let SegInter's model learn enough to make errors worth clicking
-        train_step(model, optimizer, task, device)
-    if hasattr(task, "simulation_seconds"):
-        task.simulation_seconds = 0.0
-    start = time.perf_counter()
-    benchmark.pedantic(train_step, args=(model, optimizer, task, device), rounds=30, iterations=1)
-    elapsed = time.perf_counter() - start
-    benchmark.extra_info["iterations_per_second"] = 1.0 / benchmark.stats.stats.median
+    compute = Compute(torch.device("cpu"), config.precision)
+    with using_threads(None):
+        model = compute.prepare(build_model(get_group(key), config.base_width))
+        optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
+        for _ in range(WARM_UP):
+            train_step(model, optimizer, task, compute)
+        if hasattr(task, "simulation_seconds"):
+            task.simulation_seconds = 0.0
+        start = time.perf_counter()
+        benchmark.pedantic(train_step, args=(model, optimizer, task, compute), rounds=20, iterations=1)
+        elapsed = time.perf_counter() - start
+    benchmark.extra_info["ms_per_iteration"] = 1e3 * benchmark.stats.stats.median
     if hasattr(task, "simulation_seconds"):
         benchmark.extra_info["click_simulation_share"] = task.simulation_seconds / elapsed
 
@@ -50,13 +58,14 @@ class _Background(torch.nn.Module):
 
 @pytest.mark.benchmark(group="paper-size batch (32 x 96x96) preparation, CPU")
 def test_seginter_click_simulation_paper_batch(benchmark, phantom_dataset):
-    config = make_config("paper", data=str(phantom_dataset), label="fibula", patients=3, group="inter", device="cpu")
+    config = make_config("paper", data=str(phantom_dataset), label="fibula", patients=3, group="inter", device="cpu",
+                         precision="fp32")
     dataset = Dataset(phantom_dataset)
     task = get_group("inter").make_task(config, dataset, make_split(dataset.case_ids))
-    model, device = _Background(), torch.device("cpu")
-    task.batch(model, device)
+    model, compute = _Background(), Compute(torch.device("cpu"), "fp32")
+    task.batch(model, compute)
     task.simulation_seconds = 0.0
-    benchmark.pedantic(task.batch, args=(model, device), rounds=20, iterations=1)
+    benchmark.pedantic(task.batch, args=(model, compute), rounds=20, iterations=1)
     benchmark.extra_info["click_simulation_ms_per_batch"] = task.simulation_seconds / 20 * 1e3
 
 

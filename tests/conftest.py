@@ -89,3 +89,54 @@ def one_line_error(result) -> str:
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("error: ") and "Traceback" not in result.output, result.output
     return lines[0]
+
+
+@pytest.fixture(scope="session")
+def pixel_model(leg_volume, tmp_path_factory) -> Path:
+    """The shipped model's weights, told that they work at the leg phantom's pixel size (1.19 mm,
+    about that of the phantoms it was trained on): a model that knows its pixel size."""
+    import json
+
+    import onnx
+
+    from bonebench.protocol.model_info import METADATA_KEY
+    from bonebench.runtime.session import DEFAULT_MODEL
+
+    proto = onnx.load(str(DEFAULT_MODEL))
+    entry = next(p for p in proto.metadata_props if p.key == METADATA_KEY)
+    entry.value = json.dumps({**json.loads(entry.value), "pixel_mm": round(leg_volume[3].spacing[0], 3)})
+    path = tmp_path_factory.mktemp("models") / "pixel.onnx"
+    onnx.save(proto, str(path))
+    return path
+
+
+LEG_MIDDLE = 16  # slices around the leg phantom's click: enough to follow the fibula, little CPU
+
+
+def rescanned_leg(leg_volume, factor: float):
+    """The middle LEG_MIDDLE slices of the leg phantom on a grid `factor` times finer in-plane (the
+    same anatomy, other pixels): HU, right-fibula truth, geometry and the click (x, y, z)."""
+    from dataclasses import replace
+
+    from bonebench.data.resample import resampled_geometry
+    from bonebench.kernels import resize_labels, resize_linear
+
+    _, hu, labels, geometry, (x, y, z) = leg_volume
+    z0 = z - LEG_MIDDLE // 2
+    hu, truth = hu[z0:z0 + LEG_MIDDLE].astype(np.float32), right_fibula(labels)[z0:z0 + LEG_MIDDLE]
+    geometry = replace(geometry, size=(*geometry.size[:2], LEG_MIDDLE))
+    if factor == 1:
+        return hu, truth, geometry, (x, y, LEG_MIDDLE // 2)
+    shape = (round(hu.shape[1] * factor), round(hu.shape[2] * factor))
+    click = (int((x + 0.5) * factor), int((y + 0.5) * factor), LEG_MIDDLE // 2)
+    return (resize_linear(hu, shape), resize_labels(truth.astype(np.uint8), shape).astype(bool),
+            resampled_geometry(geometry, shape), click)
+
+
+@pytest.fixture(scope="session")
+def fine_leg(leg_volume, tmp_path_factory):
+    """(path, hu, truth, geometry, click): the leg's middle rescanned at half its pixel size (0.6 mm), on disk."""
+    hu, truth, geometry, click = rescanned_leg(leg_volume, 2.0)
+    path = tmp_path_factory.mktemp("fine") / "leg_fine.nii.gz"
+    write_volume(path, np.rint(hu).astype(np.int16), geometry)
+    return path, hu, truth, geometry, click

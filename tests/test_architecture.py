@@ -29,7 +29,7 @@ def test_import_contracts_are_kept():
     result = _lint()
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 broken" in result.stdout
-    assert "layers: cli / napari / study / export / train | runtime / protocol / data | kernels KEPT" in \
+    assert "layers: cli / napari / study / export / train | runtime / protocol / data / kernels KEPT" in \
         " ".join(result.stdout.split()), result.stdout  # DESIGN's layers, stated as one contract
 
 
@@ -70,16 +70,13 @@ ONE_OWNER = {
     "mask extensions": (r"[\"'\w}]\.(nii\.gz|nii|nrrd|nhdr|mha|mhd|dcm)[\"']|\*\.(nii|nrrd|mha|dcm)\b",
                         "bonebench/data/formats.py"),
 }
-# bonebench/cli/train_cli.py is being rewritten (issue 19, item 6: one shared option set); until that
-# lands it still spells the click-sigma default ("2"), config.json and runs itself. Nothing else may.
-PENDING = {"run-folder names": {"bonebench/cli/train_cli.py"}, "click-sigma default": {"bonebench/cli/train_cli.py"}}
 
 
 @pytest.mark.parametrize("fact", ONE_OWNER)
 def test_each_fact_has_one_owner(fact):
     pattern, owner = ONE_OWNER[fact]
     spelled = {p.relative_to(ROOT).as_posix() for p, text in _sources().items() if re.search(pattern, text)}
-    assert owner in spelled and spelled - PENDING.get(fact, set()) == {owner}, spelled
+    assert owner in spelled and spelled == {owner}, spelled
 
 
 def test_network_inputs_are_built_in_one_place():

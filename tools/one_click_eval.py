@@ -1,9 +1,11 @@
 """One click per bone per volume with an ONNX model, on held-out phantoms of every region (seeds
 900.., never used for training) and on the OpenKBP test patients; writes scores.csv, table.md and
-one picture per region into OUT.
+one picture per region into OUT. Besides the innermost click, each bone is scored from
+--random-clicks random clicks on its largest slice and one on a random slice (seeded by --seed;
+0 turns them off); the volume's spacing goes to the runtime (models with a pixel size use it).
 
     python tools/one_click_eval.py OUT [--model M.onnx] [--per-region 2] [--size 192] [--slices 40]
-                                   [--openkbp ../shared/data/openkbp-mandible]
+                                   [--openkbp ../shared/data/openkbp-mandible] [--random-clicks 5] [--seed 0]
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from bonebench.data.splits import make_split
 from bonebench.data.volume_io import read_volume
 from bonebench.runtime.segment import segment
 from bonebench.runtime.session import Model
-from bonebench.study.one_click import score_volume, summary_table
+from bonebench.study.one_click import INNERMOST, RANDOM_ON_LARGEST, score_volume, summary_table
 
 HELD_OUT_SEED = 900
 NAMES = {v: k for k, v in BONE_LABELS.items()}
@@ -30,19 +32,19 @@ NAMES = {v: k for k, v in BONE_LABELS.items()}
 def _phantom_cases(per_region: int, shape: PhantomShape):
     for r, name in enumerate(n for n in REGIONS if n != "mixed"):
         for i in range(per_region):
-            hu, labels, _ = make_region_phantom(name, HELD_OUT_SEED + 37 * r + i, shape)
-            yield f"{name}_{i}", hu.astype(np.float32), labels, NAMES
+            hu, labels, geometry = make_region_phantom(name, HELD_OUT_SEED + 37 * r + i, shape)
+            yield f"{name}_{i}", hu.astype(np.float32), labels, NAMES, geometry.spacing
 
 
 def _openkbp_cases(root: Path):
     dataset = Dataset(root)
     for case in make_split(dataset.case_ids, 0).test:
-        hu, _ = read_volume(dataset.case(case).image_path)
+        hu, geometry = read_volume(dataset.case(case).image_path)
         mask, _ = read_volume(dataset.case(case).label_path)
-        yield f"openkbp_{case}", hu.astype(np.float32), (mask > 0).astype(np.uint8), {1: "mandible"}
+        yield f"openkbp_{case}", hu.astype(np.float32), (mask > 0).astype(np.uint8), {1: "mandible"}, geometry.spacing
 
 
-def _picture(path: Path, hu: np.ndarray, labels: np.ndarray, model: Model, scores) -> None:
+def _picture(path: Path, hu: np.ndarray, labels: np.ndarray, model: Model, scores, spacing) -> None:
     """The clicked slice of each bone of one case: CT, truth (green) and the mask (red)."""
     import matplotlib
 
@@ -52,7 +54,7 @@ def _picture(path: Path, hu: np.ndarray, labels: np.ndarray, model: Model, score
     fig, axes = plt.subplots(1, len(scores), figsize=(3.2 * len(scores), 3.4), squeeze=False)
     for ax, score in zip(axes[0], scores):
         x, y, z = score.click
-        mask = segment(hu, model, [score.click], propagate=False).mask
+        mask = segment(hu, model, [score.click], propagate=False, spacing=spacing).mask
         value = [v for v, n in NAMES.items() if n == score.bone] or [1]
         ax.imshow(np.clip(hu[z], -400, 1400), cmap="gray")
         ax.contour(labels[z] == value[0], levels=[0.5], colors="lime", linewidths=0.7)
@@ -74,6 +76,8 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=192)
     parser.add_argument("--slices", type=int, default=40)
     parser.add_argument("--openkbp", type=Path, default=None)
+    parser.add_argument("--random-clicks", type=int, default=RANDOM_ON_LARGEST)
+    parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     model = Model(args.model, device="cpu")
     args.out.mkdir(parents=True, exist_ok=True)
@@ -81,14 +85,16 @@ def main() -> None:
     if args.openkbp is not None:
         cases += list(_openkbp_cases(args.openkbp))
     scores, pictured = [], set()
-    for case, hu, labels, names in cases:
-        case_scores = score_volume(model, hu, labels, names, case)
+    for case, hu, labels, names, spacing in cases:
+        case_scores = score_volume(model, hu, labels, names, case, spacing=spacing, random=args.random_clicks,
+                                   seed=args.seed)
         scores += case_scores
+        innermost = [s for s in case_scores if s.kind == INNERMOST]
         region = case.split("_")[0]
-        if region not in pictured and case_scores:
-            _picture(args.out / f"{region}.png", hu, labels, model, case_scores)
+        if region not in pictured and innermost:
+            _picture(args.out / f"{region}.png", hu, labels, model, innermost, spacing)
             pictured.add(region)
-        print(case, ", ".join(f"{s.bone} {s.dice:.3f}" for s in case_scores), flush=True)
+        print(case, ", ".join(f"{s.bone} {s.dice:.3f}" for s in innermost), flush=True)
     with open(args.out / "scores.csv", "w", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=list(asdict(scores[0])))
         writer.writeheader()

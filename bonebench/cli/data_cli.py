@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Optional
 
 import typer
 
@@ -45,7 +46,13 @@ def phantoms(out: Path = typer.Argument(..., metavar="FOLDER", show_default=Fals
              slices: int = typer.Option(100, "--slices", min=2, max=2048, metavar="N", help="axial slices"),
              region: str = typer.Option("legs", "--region", metavar="REGION",
                                         help="body region: " + ", ".join(REGIONS) + " (legs: the historical "
-                                             "lower-leg phantoms; mixed: a random region per case)")) -> None:
+                                             "lower-leg phantoms; mixed: a random region per case)"),
+             pixel_mm: Optional[float] = typer.Option(None, "--pixel-mm", min=0.05, max=20.0, metavar="MM",
+                                            show_default="drawn: 0.5-1.5 mm, 15 % at 3 mm",
+                                            help="in-plane pixel size of every case (not for legs)"),
+             slice_mm: Optional[float] = typer.Option(None, "--slice-mm", min=0.05, max=50.0, metavar="MM",
+                                            show_default="drawn: 0.6-5 mm",
+                                            help="slice spacing of every case (not for legs)")) -> None:
     """Write procedural CT phantoms of one body region as an nnU-Net raw dataset (bone names and
     values in dataset.json)."""
     with user_errors():
@@ -56,7 +63,8 @@ def phantoms(out: Path = typer.Argument(..., metavar="FOLDER", show_default=Fals
         check_phantom_folder(out)
         check_writable_folder(DatasetLayout(out).meta, "FOLDER")
 
-        ids = write_region_dataset(out, region, cases, seed, PhantomShape(size_xy=size, slices=slices))
+        shape = PhantomShape(size_xy=size, slices=slices, pixel_mm=pixel_mm, slice_mm=slice_mm)
+        ids = write_region_dataset(out, region, cases, seed, shape)
         typer.echo(f"wrote {len(ids)} {region} phantom cases to {out}")
 
 

@@ -9,49 +9,79 @@ import typer
 
 from bonebench.cli.args import check_positive, parse_whole_numbers
 from bonebench.cli.common import APP, OneLineCommand, OneLineGroup, user_errors
+from bonebench.cli.shared_options import Options, pick, shares
 from bonebench.errors import InputError
+from bonebench.protocol.network import DEFAULT_CLICK_SIGMA
+from bonebench.protocol.run_folders import RUNS, RunLayout
 from bonebench.study import STUDY_SIZES
+from bonebench.threads import set_threads
+from bonebench.train.config import PRESETS
 
 app = typer.Typer(help="Train segmentation models on few patients.", no_args_is_help=True, cls=OneLineGroup,
                   **APP)
 command = app.command
 FROM_PRESET = "from the preset"
+PRESET_NAMES = tuple(PRESETS)
 
 DATA = typer.Option(..., "--data", metavar="FOLDER", show_default=False,
                     help="dataset folder (nnU-Net raw layout: dataset.json, imagesTr, labelsTr)")
 LABEL = typer.Option(..., "--label", metavar="NAME", show_default=False,
                      help="target label, by name (fibula) or value (1)")
-PRESET = typer.Option(None, "--preset", metavar="paper|fast|tiny", show_default="fast with a GPU, tiny without",
-                      help="training length and size: paper (the study), fast (GPU minutes), tiny (CPU seconds)")
-OUT = typer.Option(None, "--out", metavar="FOLDER", show_default="runs/<model name>", help="run folder")
-ITERATIONS = typer.Option(None, "--iterations", min=1, metavar="N", show_default=FROM_PRESET,
-                          help="training iterations")
-BATCH = typer.Option(None, "--batch-size", min=1, metavar="N", show_default=FROM_PRESET,
-                     help="slices per training step")
-LR = typer.Option(None, "--lr", metavar="RATE", show_default=FROM_PRESET, help="Adam learning rate, above 0")
-WIDTH = typer.Option(None, "--base-width", min=1, metavar="N", show_default=FROM_PRESET,
-                     help="U-Net width at the top level (the study: 64)")
-PATCH = typer.Option(None, "--patch-size", min=16, metavar="N", show_default=FROM_PRESET,
-                     help="training patch side in pixels, a multiple of 16")
-VAL_EVERY = typer.Option(None, "--val-every", min=1, metavar="N", show_default=FROM_PRESET,
-                         help="validate (and checkpoint) every N iterations")
-SEED = typer.Option(0, "--seed", metavar="N", help="training seed (weights, patch order, simulated clicks)")
-SPLIT_SEED = typer.Option(0, "--split-seed", metavar="N", help="patient split seed")
-SPLIT_FILE = typer.Option(None, "--split", metavar="FILE", show_default="made from --split-seed",
-                          help="use this split JSON (from bb-data split)")
-DEVICE = typer.Option("auto", "--device", metavar="auto|cpu|cuda", help="where to train (auto: the GPU if any)")
-RESUME = typer.Option(False, "--resume", show_default="off", help="continue the interrupted run in --out")
-QUIET = typer.Option(False, "--quiet", show_default="off", help="no progress bar")
-LOSS = typer.Option("ce", "--loss", metavar="ce|dice|ce+dice", help="training loss (the study: ce)")
+PATIENTS = typer.Option(..., "--patients", min=1, metavar="N", show_default=False, help="number of training patients")
 INIT = typer.Option(None, "--init", metavar="FILE", show_default="none",
                     help="restoration checkpoint (best.pt of bb-train pretrain) to start from")
+LOSS = typer.Option("ce", "--loss", metavar="ce|dice|ce+dice", help="training loss (the study: ce)")
+LABELS = typer.Option("", "--labels", metavar="NAME,NAME", show_default="only --label",
+                      help="several bones for interactive groups, e.g. 1,2: each slice's target is one of them, "
+                           "chosen at random, and the clicks point at it")
+
+# every training command's options (seg, pretrain, inter, run); the sweep takes the SWEEP subset
+TRAINING: Options = {
+    "data": (Path, DATA),
+    "preset": (Optional[str], typer.Option(
+        None, "--preset", metavar="|".join(PRESET_NAMES), show_default="fast with a GPU, cpu without",
+        help="training length and size: paper (the study), fast (GPU minutes), cpu (CPU minutes), tiny (tests)")),
+    "out": (Optional[Path], typer.Option(None, "--out", metavar="FOLDER", show_default=f"{RUNS}/<model name>",
+                                         help="run folder")),
+    "iterations": (Optional[int], typer.Option(None, "--iterations", min=1, metavar="N", show_default=FROM_PRESET,
+                                               help="training iterations")),
+    "batch_size": (Optional[int], typer.Option(None, "--batch-size", min=1, metavar="N", show_default=FROM_PRESET,
+                                               help="slices per training step")),
+    "lr": (Optional[float], typer.Option(None, "--lr", metavar="RATE", show_default=FROM_PRESET,
+                                         help="Adam learning rate, above 0")),
+    "base_width": (Optional[int], typer.Option(None, "--base-width", min=1, metavar="N", show_default=FROM_PRESET,
+                                               help="U-Net width at the top level (the study: 64)")),
+    "patch_size": (Optional[int], typer.Option(None, "--patch-size", min=16, metavar="N", show_default=FROM_PRESET,
+                                               help="training patch side in pixels, a multiple of 16")),
+    "val_every": (Optional[int], typer.Option(None, "--val-every", min=1, metavar="N", show_default=FROM_PRESET,
+                                              help="validate (and checkpoint) every N iterations")),
+    "pixel_mm": (Optional[float], typer.Option(
+        None, "--pixel-mm", metavar="MM", show_default="0: as stored",
+        help="resample every patient in-plane to this pixel size when loaded (click models: 1.5, "
+             "the runtime's MODEL_PIXEL_MM)")),
+    "seed": (int, typer.Option(0, "--seed", metavar="N", help="training seed (weights, patch order, simulated clicks)")),
+    "split_seed": (int, typer.Option(0, "--split-seed", metavar="N", help="patient split seed")),
+    "split_file": (Optional[Path], typer.Option(None, "--split", metavar="FILE", show_default="made from --split-seed",
+                                                help="use this split JSON (from bb-data split)")),
+    "device": (str, typer.Option("auto", "--device", metavar="auto|cpu|cuda",
+                                 help="where to train (auto: the GPU if any)")),
+    "precision": (str, typer.Option("auto", "--precision", metavar="auto|fp32|bf16",
+                                    help="bf16 autocast or fp32 (auto: bf16 on CUDA and AMX CPUs, else fp32)")),
+    "threads": (Optional[int], typer.Option(None, "--threads", min=1, max=1024, metavar="N",
+                                            show_default="every core",
+                                            help="CPU threads in all (torch, Numba, onnxruntime, batch prefetch)")),
+    "resume": (bool, typer.Option(False, "--resume", show_default="off", help="continue the interrupted run in --out")),
+    "quiet": (bool, typer.Option(False, "--quiet", show_default="off", help="no progress bar")),
+}
+SWEEP = pick(TRAINING, "data", "preset", "iterations", "base_width", "val_every", "seed", "split_seed", "device",
+             "precision", "threads")
 
 
 def default_preset() -> str:
-    """`fast` when torch sees a GPU, `tiny` otherwise: a CPU never starts a 65,000-iteration run by default."""
+    """`fast` when torch sees a GPU, `cpu` otherwise (`tiny` is for tests and demos)."""
     import torch
 
-    return "fast" if torch.cuda.is_available() else "tiny"
+    return "fast" if torch.cuda.is_available() else "cpu"
 
 
 def resolve_preset(preset: str | None) -> str:
@@ -79,7 +109,7 @@ def check_run_request(out: Optional[Path], init: Optional[Path], split_file: Opt
     if out is not None:
         if out.exists() and not out.is_dir():
             raise InputError(f"--out {out}: is a file; the run folder must be a folder")
-        check_writable_folder(out / "config.json", "--out")
+        check_writable_folder(RunLayout(out).config, "--out")
 
 
 @app.callback()
@@ -87,153 +117,115 @@ def _commands() -> None:
     """Train segmentation models on few patients."""
 
 
-def _train(group_key: str, *, out: Optional[Path], resume: bool, split_file: Optional[Path], quiet: bool,
-           preset: Optional[str], **settings) -> None:
-    from bonebench.protocol.kinds import RESTORATION
-    from bonebench.protocol.run_folders import RunLayout
-    from bonebench.train.config import make_config
-    from bonebench.train.groups import get_group, model_name
-    from bonebench.train.loop import train
-
-    check_run_request(out, Path(settings["init"]) if settings.get("init") else None, split_file, settings.get("lr"),
-                      Path(settings["data"]))
-    group = get_group(group_key)
-    config = make_config(resolve_preset(preset), group=group_key, **settings)
-    run = RunLayout(out or Path("runs") / model_name(group, config.patients))
-    result = train(config, run.root, resume=resume, split_file=split_file, show_progress=not quiet)
-    metric = "L1" if group.kind == RESTORATION else "Dice"
-    typer.echo(f"{result.name}: best validation {metric} {result.best_value:.4f} at iteration "
-               f"{result.best_iteration} -> {run.best}")
-
-
-@command(cls=OneLineCommand)
-def seg(data: Path = DATA,
-        label: str = LABEL,
-        patients: int = typer.Option(..., "--patients", min=1, metavar="N", show_default=False,
-                                     help="number of training patients"),
-        init: Optional[Path] = INIT,
-        loss: str = LOSS, preset: Optional[str] = PRESET, out: Optional[Path] = OUT,
-        iterations: Optional[int] = ITERATIONS, batch_size: Optional[int] = BATCH, lr: Optional[float] = LR,
-        base_width: Optional[int] = WIDTH, patch_size: Optional[int] = PATCH, val_every: Optional[int] = VAL_EVERY,
-        seed: int = SEED, split_seed: int = SPLIT_SEED, split_file: Optional[Path] = SPLIT_FILE,
-        device: str = DEVICE, resume: bool = RESUME, quiet: bool = QUIET) -> None:
-    """Train Seg (image in, mask out), or SegPretrained with --init."""
+def _train(group_key: str, shared: dict, **settings) -> None:
+    """Train one model of `group_key` with the shared options and the group's own settings."""
     with user_errors():
-        _train("pretrained" if init else "seg", out=out, resume=resume, split_file=split_file, quiet=quiet,
-               preset=preset, data=str(data), label=label, patients=patients, init=str(init or ""), loss=loss,
-               iterations=iterations, batch_size=batch_size, lr=lr, base_width=base_width,
-               patch_size=patch_size, val_every=val_every, seed=seed, split_seed=split_seed, device=device)
+        from bonebench.protocol.kinds import RESTORATION
+        from bonebench.train.config import make_config
+        from bonebench.train.groups import get_group, model_name
+        from bonebench.train.loop import train
+
+        shared = dict(shared)
+        out, resume, split_file, quiet, threads = (shared.pop(k) for k in ("out", "resume", "split_file", "quiet",
+                                                                          "threads"))
+        init = Path(settings["init"]) if settings.get("init") else None
+        check_run_request(out, init, split_file, shared.get("lr"), shared["data"])
+        group = get_group(group_key)
+        preset = resolve_preset(shared.pop("preset"))
+        config = make_config(preset, group=group_key, **{**shared, "data": str(shared["data"])}, **settings)
+        typer.echo(f"precision {config.precision}, {set_threads(threads)} CPU threads")
+        run = RunLayout(out) if out is not None else RunLayout.default(model_name(group, config.patients))
+        result = train(config, run.root, resume=resume, split_file=split_file, show_progress=not quiet,
+                       threads=threads)
+        metric = "L1" if group.kind == RESTORATION else "Dice"
+        typer.echo(f"{result.name}: best validation {metric} {result.best_value:.4f} at iteration "
+                   f"{result.best_iteration} -> {run.best}")
 
 
 @command(cls=OneLineCommand)
-def pretrain(data: Path = DATA,
-             patients: Optional[int] = typer.Option(None, "--patients", min=1, metavar="N", show_default="all",
-                                                    help="training patients of the split"),
-             preset: Optional[str] = PRESET, out: Optional[Path] = OUT, iterations: Optional[int] = ITERATIONS,
-             batch_size: Optional[int] = BATCH, lr: Optional[float] = LR, base_width: Optional[int] = WIDTH,
-             patch_size: Optional[int] = PATCH, val_every: Optional[int] = VAL_EVERY, seed: int = SEED,
-             split_seed: int = SPLIT_SEED, split_file: Optional[Path] = SPLIT_FILE, device: str = DEVICE,
-             resume: bool = RESUME, quiet: bool = QUIET) -> None:
+@shares(TRAINING)
+def seg(label: str = LABEL, patients: int = PATIENTS, init: Optional[Path] = INIT, loss: str = LOSS, *,
+        shared: dict) -> None:
+    """Train Seg (image in, mask out), or SegPretrained with --init (= run --group seg|pretrained)."""
+    _train("pretrained" if init else "seg", shared, label=label, patients=patients, init=str(init or ""), loss=loss)
+
+
+@command(cls=OneLineCommand)
+@shares(TRAINING)
+def pretrain(patients: Optional[int] = typer.Option(None, "--patients", min=1, metavar="N", show_default="all",
+                                                    help="training patients of the split"), *,
+             shared: dict) -> None:
     """Restoration pretraining (Models Genesis distortions, L1) on all training patients, no labels."""
-    with user_errors():
-        _train("restoration", out=out, resume=resume, split_file=split_file, quiet=quiet, preset=preset,
-               data=str(data), patients=patients or 1, iterations=iterations, batch_size=batch_size, lr=lr,
-               base_width=base_width, patch_size=patch_size, val_every=val_every, seed=seed,
-               split_seed=split_seed, device=device)
+    _train("restoration", shared, patients=patients or 1)
 
 
 @command(cls=OneLineCommand)
-def inter(data: Path = DATA,
-          label: str = LABEL,
-          patients: int = typer.Option(..., "--patients", min=1, metavar="N", show_default=False,
-                                       help="number of training patients"),
+@shares(TRAINING)
+def inter(label: str = LABEL, patients: int = PATIENTS,
           prev_mask: bool = typer.Option(False, "--prev-mask", show_default="off",
                                          help="previous prediction as a 4th input channel"),
-          init: Optional[Path] = INIT,
-          labels: str = typer.Option("", "--labels", metavar="NAME,NAME", show_default="only --label",
-                                     help="several bones, e.g. 1,2: each slice's target is one of them, chosen at "
-                                          "random, and the clicks point at it"),
-          click_sigma: Optional[float] = typer.Option(None, "--click-sigma", metavar="PIXELS", show_default="2",
+          init: Optional[Path] = INIT, labels: str = LABELS,
+          click_sigma: Optional[float] = typer.Option(None, "--click-sigma", metavar="PIXELS",
+                                                      show_default=f"{DEFAULT_CLICK_SIGMA:g}",
                                                       help="click map Gaussian sigma"),
           max_interactions: Optional[int] = typer.Option(None, "--max-interactions", min=1, metavar="N",
                                                          show_default="5", help="clicks per slice drawn from 1..N"),
           background_rate: Optional[float] = typer.Option(None, "--background-rate", min=0.0, max=1.0,
                                                           metavar="SHARE", show_default="0.1",
                                                           help="share of all-background targets, 0..1"),
-          loss: str = LOSS, preset: Optional[str] = PRESET, out: Optional[Path] = OUT,
-          iterations: Optional[int] = ITERATIONS, batch_size: Optional[int] = BATCH, lr: Optional[float] = LR,
-          base_width: Optional[int] = WIDTH, patch_size: Optional[int] = PATCH,
-          val_every: Optional[int] = VAL_EVERY, seed: int = SEED, split_seed: int = SPLIT_SEED,
-          split_file: Optional[Path] = SPLIT_FILE, device: str = DEVICE, resume: bool = RESUME,
-          quiet: bool = QUIET) -> None:
+          loss: str = LOSS, *, shared: dict) -> None:
     """Train SegInter: image + foreground/background click maps in, the clicked bone out."""
-    with user_errors():
-        from bonebench.train.groups import interactive_group_key
+    from bonebench.train.groups import interactive_group_key
 
-        _train(interactive_group_key(init is not None, prev_mask), out=out, resume=resume, split_file=split_file,
-               quiet=quiet, preset=preset, data=str(data), label=label, patients=patients, init=str(init or ""),
-               labels=labels, click_sigma=click_sigma, max_interactions=max_interactions,
-               background_rate=background_rate, loss=loss, iterations=iterations, batch_size=batch_size, lr=lr,
-               base_width=base_width, patch_size=patch_size, val_every=val_every, seed=seed,
-               split_seed=split_seed, device=device)
+    _train(interactive_group_key(init is not None, prev_mask), shared, label=label, patients=patients,
+           init=str(init or ""), labels=labels, click_sigma=click_sigma, max_interactions=max_interactions,
+           background_rate=background_rate, loss=loss)
 
 
 @command("run", cls=OneLineCommand)
+@shares(TRAINING)
 def run_group(group: str = typer.Option(..., "--group", metavar="GROUP", show_default=False,
                                         help="model group key (bb-train groups lists them)"),
-              data: Path = DATA,
               label: str = typer.Option("", "--label", metavar="NAME", show_default="none",
                                         help="target label, by name or value (not for restoration)"),
               patients: int = typer.Option(1, "--patients", min=1, metavar="N", help="number of training patients"),
-              init: Optional[Path] = INIT,
-              labels: str = typer.Option("", "--labels", metavar="NAME,NAME", show_default="only --label",
-                                         help="several bones for interactive groups, e.g. 1,2"),
-              loss: str = LOSS, preset: Optional[str] = PRESET, out: Optional[Path] = OUT,
-              iterations: Optional[int] = ITERATIONS, batch_size: Optional[int] = BATCH, lr: Optional[float] = LR,
-              base_width: Optional[int] = WIDTH, patch_size: Optional[int] = PATCH,
-              val_every: Optional[int] = VAL_EVERY, seed: int = SEED, split_seed: int = SPLIT_SEED,
-              split_file: Optional[Path] = SPLIT_FILE, device: str = DEVICE, resume: bool = RESUME,
-              quiet: bool = QUIET) -> None:
+              init: Optional[Path] = INIT, labels: str = LABELS, loss: str = LOSS, *, shared: dict) -> None:
     """Train any group of the registry by its key (seg, pretrained and inter are the friendly names)."""
-    with user_errors():
-        _train(group, out=out, resume=resume, split_file=split_file, quiet=quiet, preset=preset, data=str(data),
-               label=label, patients=patients, init=str(init or ""), labels=labels, loss=loss,
-               iterations=iterations, batch_size=batch_size, lr=lr, base_width=base_width, patch_size=patch_size,
-               val_every=val_every, seed=seed, split_seed=split_seed, device=device)
+    _train(group, shared, label=label, patients=patients, init=str(init or ""), labels=labels, loss=loss)
 
 
 @command(cls=OneLineCommand)
-def sweep(data: Path = DATA,
-          label: str = LABEL,
+@shares(SWEEP)
+def sweep(label: str = LABEL,
           groups: str = typer.Option("seg,pretrained,inter", "--groups", metavar="GROUP,GROUP",
                                      help="model groups (bb-train groups lists them)"),
           patients: str = typer.Option(",".join(map(str, STUDY_SIZES)), "--patients", metavar="N,N",
                                        help="training-set sizes"),
-          preset: Optional[str] = PRESET,
           out: Path = typer.Option(..., "--out", metavar="FOLDER", show_default=False, help="sweep folder (RUN)"),
-          iterations: Optional[int] = ITERATIONS, base_width: Optional[int] = WIDTH,
-          val_every: Optional[int] = VAL_EVERY,
           labels: str = typer.Option("", "--labels", metavar="NAME,NAME", show_default="only --label",
                                      help="several bones for the interactive groups"),
-          seed: int = SEED, split_seed: int = SPLIT_SEED, device: str = DEVICE,
           executor: str = typer.Option("local", "--executor", metavar="local|ray", help="where models train"),
           workers: Optional[int] = typer.Option(
               None, "--workers", min=1, metavar="K", show_default="up to 4 per GPU by its memory; 1 on a CPU",
-              help="models trained at once, sharing the GPUs and cores"),
+              help="models trained at once, sharing the GPUs and the --threads"),
           address: Optional[str] = typer.Option(None, "--address", metavar="HOST:PORT", show_default="a local Ray",
-                                                help="Ray cluster to join (ray executor)")) -> None:
+                                                help="Ray cluster to join (ray executor)"), *,
+          shared: dict) -> None:
     """The study's benchmark: every group on every training-set size; resumable; never trains a model twice."""
     with user_errors():
         from bonebench.study.sweep import SweepPlan, run_sweep
 
+        data = shared["data"]
         sizes = parse_whole_numbers(patients, "--patients")
         check_run_request(out, None, None, None, data)
-        preset = resolve_preset(preset)
-        overrides = {k: v for k, v in dict(iterations=iterations, base_width=base_width, val_every=val_every,
+        preset = resolve_preset(shared["preset"])
+        overrides = {k: v for k, v in dict(iterations=shared["iterations"], base_width=shared["base_width"],
+                                           val_every=shared["val_every"], precision=shared["precision"],
                                            labels=labels or None).items() if v is not None}
         plan = SweepPlan(str(data), label, tuple(g.strip() for g in groups.split(",") if g.strip()), sizes,
-                         preset, seed, split_seed, device, overrides)
-        jobs = run_sweep(plan, out, executor=executor, address=address, report=typer.echo, workers=workers)
+                         preset, shared["seed"], shared["split_seed"], shared["device"], overrides)
+        jobs = run_sweep(plan, out, executor=executor, address=address, report=typer.echo, workers=workers,
+                         threads=shared["threads"])
         typer.echo(f"{len(jobs)} models in {out}; evaluate with: bb-eval {out}")
 
 

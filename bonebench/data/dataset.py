@@ -110,14 +110,16 @@ class Dataset:
         choices = ", ".join(f"{k} ({v})" for k, v in valid.items())
         raise InputError(f"{self.root}: dataset has no label {text!r}; labels: {choices}")
 
-    def load(self, case_id: str, label: str | int) -> LoadedCase:
+    def load(self, case_id: str, label: str | int, *, pixel_mm: float | None = None) -> LoadedCase:
         """Load one case: clipped int16 HU and the binary mask (0/1) of the target label."""
-        return self.load_labels(case_id, [label], binary=True)
+        return self.load_labels(case_id, [label], binary=True, pixel_mm=pixel_mm)
 
-    def load_labels(self, case_id: str, labels: list[str | int], *, binary: bool = False) -> LoadedCase:
+    def load_labels(self, case_id: str, labels: list[str | int], *, binary: bool = False,
+                    pixel_mm: float | None = None) -> LoadedCase:
         """Load one case with a target map that keeps the given labels' values (others are 0), or
-        their union as 0/1 when binary."""
+        their union as 0/1 when binary; resampled in-plane to `pixel_mm` when given (None/0: as stored)."""
         from bonebench.data.intensity import clip_hu_int16
+        from bonebench.data.resample import resample_inplane
 
         case = self.case(case_id)
         values = [self.label_value(label) for label in labels]
@@ -127,10 +129,13 @@ class Dataset:
             raise InputError(f"{case.case_id}: image shape {hu.shape} differs from label shape {seg.shape}")
         keep = np.isin(seg, values)
         target = keep.astype(np.uint8) if binary else np.where(keep, seg, 0).astype(np.uint8)
-        return LoadedCase(case.case_id, clip_hu_int16(hu), target, geometry)
+        return LoadedCase(case.case_id, *resample_inplane(clip_hu_int16(hu), target, geometry, pixel_mm))
 
-    def load_image(self, case_id: str) -> np.ndarray:
-        """Clipped int16 HU of one case, without labels (restoration pretraining)."""
+    def load_image(self, case_id: str, *, pixel_mm: float | None = None) -> np.ndarray:
+        """Clipped int16 HU of one case, without labels (restoration pretraining), at `pixel_mm`
+        in-plane when given."""
         from bonebench.data.intensity import clip_hu_int16
+        from bonebench.data.resample import resample_inplane
 
-        return clip_hu_int16(read_volume(self.case(case_id).image_path)[0])
+        hu, geometry = read_volume(self.case(case_id).image_path)
+        return resample_inplane(clip_hu_int16(hu), None, geometry, pixel_mm)[0]

@@ -51,7 +51,8 @@ def model_info(payload: dict, fp16: bool) -> ModelInfo:
                      hu_window=(HU_MIN, HU_MAX), base_width=int(config["base_width"]),
                      patch_size=int(config["patch_size"]), label=payload.get("label_name", ""),
                      training_patients=tuple(payload.get("train_patients", ())),
-                     bonebench_version=bonebench.__version__, fp16=fp16)
+                     bonebench_version=bonebench.__version__, fp16=fp16,
+                     pixel_mm=float(config["pixel_mm"]) if config.get("pixel_mm") else None)
 
 
 def load_network(payload: dict) -> torch.nn.Module:

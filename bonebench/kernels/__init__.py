@@ -14,6 +14,7 @@ _EXPORTS = {
     "distance_transform": "distance", "innermost_point": "distance", "innermost_points": "distance",
     "next_click": "clicker", "next_click_batch": "clicker", "Click": "clicker",
     "dice": "metrics", "iou": "metrics",
+    "resize_linear": "resample", "resize_nearest": "resample", "resize_labels": "resample",
     "KernelInputError": "_checks",
 }
 

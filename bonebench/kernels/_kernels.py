@@ -462,3 +462,63 @@ def overlap_sums(truth, pred):
         sg += g * g
         sp += p * p
     return inter, sg, sp
+
+
+# ---------------------------------------------------------------- in-plane resampling
+
+@njit(cache=True, nogil=True)
+def _axis_taps(n_in, n_out, lo, hi, frac):
+    """Linear taps along one axis: output pixel i's centre sits at input coordinate
+    (i + 0.5) * n_in / n_out - 0.5 (pixel centres, the grid's extent kept); clamped at the edges."""
+    scale = n_in / n_out
+    for i in range(n_out):
+        c = (i + 0.5) * scale - 0.5
+        if c <= 0.0:
+            lo[i], hi[i], frac[i] = 0, 0, 0.0
+        elif c >= n_in - 1:
+            lo[i], hi[i], frac[i] = n_in - 1, n_in - 1, 0.0
+        else:
+            f = int(np.floor(c))
+            lo[i], hi[i], frac[i] = f, f + 1, c - f
+
+
+@njit(cache=True, nogil=True)
+def resize_linear_batch(src, out):
+    """Bilinear resize of every (H, W) slice of src (N, H, W) float32 into out (N, H2, W2)."""
+    n, h, w = src.shape
+    h2, w2 = out.shape[1], out.shape[2]
+    y0 = np.empty(h2, np.int64)
+    y1 = np.empty(h2, np.int64)
+    fy = np.empty(h2)
+    x0 = np.empty(w2, np.int64)
+    x1 = np.empty(w2, np.int64)
+    fx = np.empty(w2)
+    _axis_taps(h, h2, y0, y1, fy)
+    _axis_taps(w, w2, x0, x1, fx)
+    for b in range(n):
+        for i in range(h2):
+            a, c, t = y0[i], y1[i], fy[i]
+            for j in range(w2):
+                u = fx[j]
+                top = src[b, a, x0[j]] * (1.0 - u) + src[b, a, x1[j]] * u
+                bottom = src[b, c, x0[j]] * (1.0 - u) + src[b, c, x1[j]] * u
+                out[b, i, j] = top * (1.0 - t) + bottom * t
+
+
+@njit(cache=True, nogil=True)
+def resize_nearest_batch(src, out):
+    """Nearest-neighbour resize of src (N, H, W) uint8 into out (N, H2, W2): each output pixel takes
+    the input pixel that holds its centre."""
+    n, h, w = src.shape
+    h2, w2 = out.shape[1], out.shape[2]
+    ys = np.empty(h2, np.int64)
+    xs = np.empty(w2, np.int64)
+    zy, zx = h / h2, w / w2  # scipy's order of operations, so that exact ties round alike
+    for i in range(h2):
+        ys[i] = min(max(int(np.floor((i + 0.5) * zy - 0.5 + 0.5)), 0), h - 1)
+    for j in range(w2):
+        xs[j] = min(max(int(np.floor((j + 0.5) * zx - 0.5 + 0.5)), 0), w - 1)
+    for b in range(n):
+        for i in range(h2):
+            for j in range(w2):
+                out[b, i, j] = src[b, ys[i], xs[j]]

@@ -169,7 +169,7 @@ class Controller:
     def _bone(self) -> _Bone:
         bone = self.bones.get(self.label)
         if bone is None:
-            bone = self.bones[self.label] = _Bone(InteractiveSession(self.hu, self.model))
+            bone = self.bones[self.label] = _Bone(InteractiveSession(self.hu, self.model, self.geometry.spacing))
         return bone
 
     def _compose(self, where: slice = slice(None)) -> None:

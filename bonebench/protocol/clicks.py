@@ -72,15 +72,16 @@ def first_clicks(targets: np.ndarray, hidden: np.ndarray | None = None, *, spare
     return clicks
 
 
-def corrective_clicks(clicks: ClickSet, predictions: np.ndarray, targets: np.ndarray,
-                      active: np.ndarray) -> int:
-    """One more click for each active slice, in its biggest erroneous region; returns how many."""
-    idx = np.flatnonzero(active)
-    if idx.size == 0:
+def corrective_clicks(clicks: ClickSet, rows: np.ndarray, predictions: np.ndarray, targets: np.ndarray) -> int:
+    """One more click for each slice in `rows` (indices), in its biggest erroneous region;
+    `predictions` holds those slices' predictions only (training predicts just the slices still
+    interacting); returns how many clicks were added."""
+    rows = np.asarray(rows, np.int64)
+    if rows.size == 0:
         return 0
-    rows = next_click_batch(predictions[idx], targets[idx], clicks.clicked[idx])
+    found = next_click_batch(predictions, targets[rows], clicks.clicked[rows])
     added = 0
-    for b, (y, x, positive) in zip(idx, rows):
+    for b, (y, x, positive) in zip(rows, found):
         if y >= 0:
             clicks.add(int(b), int(y), int(x), bool(positive))
             added += 1

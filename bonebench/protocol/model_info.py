@@ -27,6 +27,7 @@ class ModelInfo:
     training_patients: tuple[str, ...]
     bonebench_version: str
     fp16: bool = False
+    pixel_mm: float | None = None  # in-plane pixel size (mm) the model was trained at; None: any (old models)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))

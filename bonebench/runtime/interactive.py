@@ -27,7 +27,7 @@ next propagate() stops at it (a slice the user clicked is never walked over).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -35,6 +35,7 @@ from bonebench.errors import InputError
 from bonebench.kernels import innermost_points, label_components
 from bonebench.protocol.clicks import ClickSet
 from bonebench.protocol.network import THRESHOLD, network_input
+from bonebench.runtime.scaling import SliceScale
 from bonebench.runtime.session import Model
 
 AIR_HU = -400.0
@@ -55,7 +56,9 @@ class _Action:
 class InteractiveSession:
     """Segment one bone in a (z, y, x) HU volume from clicks. `mask` is the current uint8 result."""
 
-    def __init__(self, hu: np.ndarray, model: Model):
+    def __init__(self, hu: np.ndarray, model: Model, spacing: Sequence[float] | None = None):
+        """`spacing`: the volume's voxel size (x, y, z mm, VolumeGeometry.spacing); with a model that
+        knows its pixel size, each window is resampled to it and the mask back (runtime.scaling)."""
         if hu.ndim != 3:
             raise InputError(f"expected a 3D volume, got shape {hu.shape}")
         if not model.info.interactive:
@@ -63,6 +66,7 @@ class InteractiveSession:
                              "use an interactive (SegInter) model")
         self.hu = hu
         self.model = model
+        self.scale = SliceScale.of(model.info.pixel_mm, spacing)
         self.mask = np.zeros(hu.shape, np.uint8)
         self.clicks: dict[int, list[tuple[int, int, bool]]] = {}
         self._walks: dict[int, tuple[int, int]] = {}  # slice filled by propagation -> (start, step) of its walk
@@ -169,13 +173,14 @@ class InteractiveSession:
                 progress(len(action.slices), self.hu.shape[0])
 
     def _window(self, points: list[tuple[int, int, bool]], side: int) -> tuple[int, int, int, int]:
-        """A side x side window (clamped to the slice) around the clicks' centre."""
+        """A window (clamped to the slice) around the clicks' centre that holds side x side model pixels."""
         ny, nx = self.hu.shape[1:]
         ys = [p[0] for p in points]
         xs = [p[1] for p in points]
         cy, cx = (min(ys) + max(ys)) // 2, (min(xs) + max(xs)) // 2
-        half_y = max(side, max(ys) - min(ys) + 32) // 2
-        half_x = max(side, max(xs) - min(xs) + 32) // 2
+        side_y, side_x = self.scale.window_sides(side)
+        half_y = max(side_y, max(ys) - min(ys) + 32) // 2
+        half_x = max(side_x, max(xs) - min(xs) + 32) // 2
         y0, x0 = max(cy - half_y, 0), max(cx - half_x, 0)
         y1, x1 = min(y0 + 2 * half_y, ny), min(x0 + 2 * half_x, nx)
         return max(y1 - 2 * half_y, 0), y1, max(x1 - 2 * half_x, 0), x1
@@ -196,12 +201,20 @@ class InteractiveSession:
             side *= 2
 
     def _predict_window(self, z: int, points, y0: int, y1: int, x0: int, x1: int) -> np.ndarray:
+        """The clicked bone in one window: the network sees it at the model's pixel size (when the
+        scale is active), its probability is thresholded back on the volume's pixels."""
         fg = [(y - y0, x - x0) for y, x, p in points if p]
         bg = [(y - y0, x - x0) for y, x, p in points if not p]
-        clicks = ClickSet.from_points((y1 - y0, x1 - x0), fg, bg)
-        inputs = network_input(self.hu[z:z + 1, y0:y1, x0:x1], self.model.info.inputs, clicks,
-                               self.mask[z:z + 1, y0:y1, x0:x1])
-        probability = self.model.predict(inputs)[0]
+        window = (y1 - y0, x1 - x0)
+        shape = self.scale.model_shape(window)
+        image, previous = self.hu[z:z + 1, y0:y1, x0:x1], self.mask[z:z + 1, y0:y1, x0:x1]
+        if self.scale.active:
+            image = self.scale.to_model(np.clip(image, *self.model.info.hu_window), shape)
+            previous = self.scale.to_model(previous.astype(np.float32), shape)
+        clicks = ClickSet.from_points(shape, self.scale.points_to_model(fg, window, shape),
+                                      self.scale.points_to_model(bg, window, shape))
+        inputs = network_input(image, self.model.info.inputs, clicks, previous)
+        probability = self.scale.to_volume(self.model.predict(inputs), window)[0]
         return _keep_clicked(probability > THRESHOLD, fg)
 
 

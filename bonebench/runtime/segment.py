@@ -32,10 +32,13 @@ class Segmentation:
 
 
 def segment(volume: np.ndarray, model: Model, clicks: Sequence[Voxel] = (), bg_clicks: Sequence[Voxel] = (), *,
-            propagate: bool = True, progress: Callable[[int, int], None] | None = None) -> Segmentation:
+            propagate: bool = True, progress: Callable[[int, int], None] | None = None,
+            spacing: Sequence[float] | None = None) -> Segmentation:
     """Segment a (z, y, x) HU volume: an interactive model segments the bone under `clicks`
     (refined by `bg_clicks`) and, with `propagate`, follows it through the slices; an automatic
-    model segments every slice and takes no clicks. Raises InputError for clicks that do not fit."""
+    model segments every slice and takes no clicks. `spacing`: the volume's voxel size (x, y, z mm,
+    VolumeGeometry.spacing), so a model with a pixel size sees the bone at the size it was trained
+    at (None: the volume's pixels as they are). Raises InputError for clicks that do not fit."""
     if volume.ndim != 3:
         raise InputError(f"expected a 3D volume, got shape {volume.shape}")
     hu = volume.astype(np.float32, copy=False)
@@ -43,15 +46,15 @@ def segment(volume: np.ndarray, model: Model, clicks: Sequence[Voxel] = (), bg_c
         if clicks or bg_clicks:
             raise InputError(f"model {model.info.name} ({model.info.group}) is automatic and takes no clicks")
         t0 = time.perf_counter()
-        mask = segment_volume(model, hu)
+        mask = segment_volume(model, hu, spacing=spacing)
         return _result(mask, int(np.argmax(mask.sum(axis=(1, 2)))), {"slices": time.perf_counter() - t0})
-    return _segment_interactive(hu, model, clicks, bg_clicks, propagate, progress)
+    return _segment_interactive(hu, model, clicks, bg_clicks, propagate, progress, spacing)
 
 
-def _segment_interactive(hu, model, clicks, bg_clicks, propagate, progress) -> Segmentation:
+def _segment_interactive(hu, model, clicks, bg_clicks, propagate, progress, spacing) -> Segmentation:
     if not clicks:
         raise InputError("an interactive model needs at least one --click on the bone")
-    session = InteractiveSession(hu, model)
+    session = InteractiveSession(hu, model, spacing)
     t0 = time.perf_counter()
     for (x, y, z), positive in [(c, True) for c in clicks] + [(c, False) for c in bg_clicks]:
         session.click(x, y, z, positive)

@@ -68,7 +68,7 @@ def run_segment(request: SegmentRequest) -> str:
     clicks = [click_voxel(c, "--click", ct.geometry, request.click_mm) for c in request.clicks]
     bg_clicks = [click_voxel(c, "--bg-click", ct.geometry, request.click_mm) for c in request.bg_clicks]
     t1 = time.perf_counter()
-    result = segment(ct.hu, model, clicks, bg_clicks, propagate=request.propagate)
+    result = segment(ct.hu, model, clicks, bg_clicks, propagate=request.propagate, spacing=ct.geometry.spacing)
     t2 = time.perf_counter()
     extra = [] if request.preview is None else \
         [(request.preview, lambda tmp: write_preview(tmp, ct.hu, result.mask, result.focus))]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import types
 import typing
 from dataclasses import fields
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Sequence
 import numpy as np
 
 from bonebench.errors import InputError
+from bonebench.threads import onnxruntime_threads
 from bonebench.protocol.model_info import METADATA_KEY, ModelInfo
 from bonebench.protocol.network import pad_slices
 
@@ -55,7 +57,12 @@ def choose_providers(device: str | Sequence[str], available: Sequence[str]) -> l
 
 
 def _type_ok(value, expected) -> bool:
-    """isinstance for ModelInfo's annotations: str, int, float, bool, tuple[float, float], tuple[str, ...]."""
+    """isinstance for ModelInfo's annotations: str, int, float, bool, tuple[float, float], tuple[str, ...],
+    and `X | None`."""
+    if isinstance(expected, types.UnionType) or typing.get_origin(expected) is typing.Union:
+        return any(_type_ok(value, arg) for arg in typing.get_args(expected))
+    if expected is type(None):
+        return value is None
     if expected is bool:
         return isinstance(value, bool)
     if expected is int:
@@ -91,6 +98,8 @@ def check_metadata(text: str, path: Path) -> ModelInfo:
     if info.kind not in ("interactive", "segmentation") or info.in_channels < 1 or info.click_sigma <= 0:
         raise InputError(f"{path}: bonebench metadata is inconsistent (kind {info.kind!r}, "
                          f"in_channels {info.in_channels}, click_sigma {info.click_sigma})")
+    if info.pixel_mm is not None and not info.pixel_mm > 0:
+        raise InputError(f"{path}: bonebench metadata field 'pixel_mm' must be above 0, got {info.pixel_mm}")
     return info
 
 
@@ -127,9 +136,11 @@ class Model:
 
     def __init__(self, path: str | os.PathLike | None = None, device: str | Sequence[str] = "auto",
                  threads: int | None = None):
-        """`threads`: intra-op threads of this session, with spinning off (default: onnxruntime's,
-        every core, spinning); set it when several sessions or processes share the machine."""
+        """`threads`: intra-op threads of this session, with spinning off (default: the count set in
+        bonebench.threads, else onnxruntime's: every core, spinning); set it when several sessions
+        or processes share the machine."""
         ort = _onnxruntime()
+        threads = threads or onnxruntime_threads()
         self.path = Path(path) if path is not None else DEFAULT_MODEL
         if not self.path.is_file():
             raise InputError(f"{self.path}: no such model file")

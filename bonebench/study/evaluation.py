@@ -16,11 +16,12 @@ from bonebench.data.atomic import write_text_atomic
 from bonebench.data.dataset import Dataset
 from bonebench.data.splits import Split
 from bonebench.errors import InputError
+from bonebench.kernels import resize_labels
 from bonebench.protocol.run_folders import RunLayout, SweepLayout
 from bonebench.runtime.automatic import segment_volume
 from bonebench.runtime.session import Model
 from bonebench.study import reports
-from bonebench.study.metrics import one_click_per_slice, score_case
+from bonebench.study.metrics import at_model_pixels, one_click_per_slice, score_case
 from bonebench.study.sweep import SweepPlan
 from bonebench.train.groups import get_group, model_name
 
@@ -62,7 +63,7 @@ def _score_model(onnx: str, display: str, key: str, n: int, data: str, label: st
     rows = []
     for case_id in test_ids:
         case = _test_case(data, label, case_id)
-        scores = score_case(model, case.hu, case.target, noc_every=noc_every)
+        scores = score_case(model, case.hu, case.target, noc_every=noc_every, spacing=case.geometry.spacing)
         rows.append({"model": model_name(get_group(key), n), "group": key, "display": display, "patients": n,
                      "case": case_id, **asdict(scores)})
     return rows
@@ -130,9 +131,10 @@ def _examples(sweep: SweepLayout, models, case, device: str) -> None:
         key, _, n, run = min(candidates, key=lambda m: m[2])
         model = Model(exported(run), device=device)
         if model.info.interactive:
-            mask = one_click_per_slice(model, case.hu[z:z + 1], case.target[z:z + 1].astype(bool))[0]
+            hu, truth = at_model_pixels(model, case.hu[z:z + 1], case.target[z:z + 1], case.geometry.spacing)
+            mask = resize_labels(one_click_per_slice(model, hu, truth)[0], case.hu.shape[1:])  # back on the slice
         else:
-            mask = segment_volume(model, case.hu[z:z + 1])[0]
+            mask = segment_volume(model, case.hu[z:z + 1], spacing=case.geometry.spacing)[0]
         predictions.append((model_name(get_group(key), n), mask))
     reports.plot_examples(case.hu[z], case.target[z], predictions, sweep.examples)
 
@@ -159,5 +161,6 @@ def evaluate_model(model_path: str | Path, data: str | Path, label: str, *, devi
     for case_id in split.test:
         case = dataset.load(case_id, label)
         rows.append({"model": model.info.name, "case": case_id,
-                     **asdict(score_case(model, case.hu, case.target, noc_every=noc_every))})
+                     **asdict(score_case(model, case.hu, case.target, noc_every=noc_every,
+                                         spacing=case.geometry.spacing))})
     return rows

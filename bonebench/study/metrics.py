@@ -63,7 +63,7 @@ def noc_slice(model: Model, hu_slice: np.ndarray, truth: np.ndarray) -> tuple[in
     return reached[0.85], reached[0.90]
 
 
-def propagated_dice(model: Model, hu: np.ndarray, truth: np.ndarray) -> float:
+def propagated_dice(model: Model, hu: np.ndarray, truth: np.ndarray, spacing=None) -> float:
     """One click on the slice where the bone is largest, propagated; Dice against the clicked bone
     (the 3D component of the truth under the click: one leg's fibula, one side of a mandible)."""
     z = int(np.argmax(truth.sum(axis=(1, 2))))
@@ -71,20 +71,37 @@ def propagated_dice(model: Model, hu: np.ndarray, truth: np.ndarray) -> float:
     sizes = np.bincount(components.ravel())[1:]
     y, x = innermost_point(components == int(np.argmax(sizes)) + 1)
     try:
-        mask = segment(hu, model, [(int(x), int(y), z)]).mask
+        mask = segment(hu, model, [(int(x), int(y), z)], spacing=spacing).mask
     except InputError:  # the model finds nothing under the click: nothing to propagate
         mask = np.zeros(truth.shape, np.uint8)
     bone3d, _ = label_components(truth, 26)
     return dice(bone3d == bone3d[z, y, x], mask)
 
 
-def score_case(model: Model, hu: np.ndarray, truth: np.ndarray, *, noc_every: int = 1) -> CaseScores:
-    """All test metrics of one model on one patient (see CaseScores)."""
+def at_model_pixels(model: Model, hu: np.ndarray, truth: np.ndarray, spacing) -> tuple[np.ndarray, np.ndarray]:
+    """The case resampled in-plane to the model's pixel size (as training validates), for the
+    per-slice metrics that click slices directly; as it is for models without one or no spacing."""
+    from bonebench.data.geometry import VolumeGeometry
+    from bonebench.data.resample import resample_inplane
+
+    if spacing is None or not model.info.pixel_mm:
+        return hu, truth
+    geometry = VolumeGeometry(hu.shape[::-1], tuple(spacing), (0.0, 0.0, 0.0), (1, 0, 0, 0, 1, 0, 0, 0, 1))
+    hu, labels, _ = resample_inplane(hu, truth.astype(np.uint8), geometry, model.info.pixel_mm)
+    return hu, labels.astype(bool)
+
+
+def score_case(model: Model, hu: np.ndarray, truth: np.ndarray, *, noc_every: int = 1,
+               spacing=None) -> CaseScores:
+    """All test metrics of one model on one patient (see CaseScores). With the volume's `spacing`
+    (x, y, z mm) a model with a pixel size is scored as it runs: 3D masks through segment() on the
+    volume's grid, per-slice Dice and NoC on the case resampled to its pixel size."""
     truth = truth.astype(bool)
     if not model.info.interactive:
-        return CaseScores(dice(truth, segment_volume(model, hu)))
-    per_slice = dice(truth, one_click_per_slice(model, hu, truth))
+        return CaseScores(dice(truth, segment_volume(model, hu, spacing=spacing)))
+    slice_hu, slice_truth = at_model_pixels(model, hu, truth, spacing)
+    per_slice = dice(slice_truth, one_click_per_slice(model, slice_hu, slice_truth))
     slices = [z for z in range(0, truth.shape[0], noc_every) if truth[z].any()]
-    nocs = np.array([noc_slice(model, hu[z], truth[z]) for z in slices], dtype=float).reshape(-1, 2)
+    nocs = np.array([noc_slice(model, slice_hu[z], slice_truth[z]) for z in slices], dtype=float).reshape(-1, 2)
     noc85, noc90 = (nocs.mean(axis=0) if len(nocs) else (float("nan"), float("nan")))
-    return CaseScores(per_slice, propagated_dice(model, hu, truth), float(noc85), float(noc90))
+    return CaseScores(per_slice, propagated_dice(model, hu, truth, spacing), float(noc85), float(noc90))

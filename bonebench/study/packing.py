@@ -16,16 +16,10 @@ from __future__ import annotations
 
 import os
 
+from bonebench.threads import cpu_cores
+
 MAX_PER_GPU = 4  # processes that share one GPU by default
 GIB_PER_WORKER = 12  # GPU memory one `fast` worker is given room for (it uses 2-3 GiB)
-
-
-def cpu_cores() -> int:
-    """Cores this process may run on (the affinity mask where there is one)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
 
 
 def gpu_memory_gib() -> list[float]:
@@ -48,7 +42,7 @@ def default_workers(gpu_memory: list[float]) -> int:
 
 
 def threads_per_worker(workers: int, cores: int | None = None) -> int:
-    """Torch intra-op threads for each of `workers` processes: the cores shared out, at least 1."""
+    """CPU threads for each of `workers` processes: `cores` (None: every core) shared out, at least 1."""
     return max(1, (cores or cpu_cores()) // max(1, workers))
 
 
@@ -69,8 +63,9 @@ def _die_with_parent() -> None:
         pass
 
 
-def init_worker(counter, workers: int, gpus: int) -> None:
-    """Pool initializer of a training process: take a slot, see one GPU, share the cores."""
+def init_worker(counter, gpus: int) -> None:
+    """Pool initializer of a training process: take a slot and see one GPU (its thread count comes
+    with each job: bonebench.threads)."""
     _die_with_parent()
     with counter.get_lock():
         slot = counter.value
@@ -79,6 +74,3 @@ def init_worker(counter, workers: int, gpus: int) -> None:
     if gpu is not None:
         visible = [d for d in os.environ.get("CUDA_VISIBLE_DEVICES", "").split(",") if d.strip()]
         os.environ["CUDA_VISIBLE_DEVICES"] = visible[gpu] if gpu < len(visible) else str(gpu)
-    import torch
-
-    torch.set_num_threads(threads_per_worker(workers))

@@ -122,15 +122,15 @@ def _jobs(plan: SweepPlan, sweep: SweepLayout) -> list[Job]:
     return jobs
 
 
-def run_job(job: Job, split_path: str) -> dict:
-    """Train one job (resuming it if it was interrupted); returns its result.json."""
+def run_job(job: Job, split_path: str, threads: int | None = None) -> dict:
+    """Train one job on `threads` CPU threads (resuming it if it was interrupted); returns its result.json."""
     from bonebench.train.config import TrainConfig
     from bonebench.train.loop import train
 
     if not job.done:
         resume = job.layout.last.is_file()
         train(TrainConfig.from_dict(job.config), job.layout.root, resume=resume, split_file=Path(split_path),
-              show_progress=False)
+              show_progress=False, threads=threads)
     return job.result()
 
 
@@ -142,32 +142,35 @@ def _after_restoration(jobs: list[Job]) -> tuple[list[Job], list[Job]]:
     return [j for j in jobs if j not in waiting], waiting
 
 
-def run_local(jobs: list[Job], split_path: str, report=print, workers: int = 1) -> list[dict]:
+def run_local(jobs: list[Job], split_path: str, report=print, workers: int = 1,
+              threads: int | None = None) -> list[dict]:
     """Train the jobs here: one after the other (workers=1, in this process) or in `workers` spawned
-    processes at once; returns their results in the jobs' order."""
+    processes at once, `threads` CPU threads in all (None: every core) shared out among the workers;
+    returns their results in the jobs' order."""
     if workers <= 1:
         results = []
         for job in jobs:
             report(f"{job.name}: {'done already' if job.done else 'training'}")
-            results.append(run_job(job, split_path))
+            results.append(run_job(job, split_path, threads))
         return results
     for job in jobs:
         report(f"{job.name}: {'done already' if job.done else 'training'}")
-    _run_pool([j for j in jobs if not j.done], split_path, workers, report)
+    _run_pool([j for j in jobs if not j.done], split_path, workers, report, threads)
     return [j.result() for j in jobs]
 
 
-def _run_pool(jobs: list[Job], split_path: str, workers: int, report) -> None:
+def _run_pool(jobs: list[Job], split_path: str, workers: int, report, threads: int | None) -> None:
     """Train in a pool of spawned processes; the restoration's dependants are sent once it is done."""
     if not jobs:
         return
     now, waiting = _after_restoration(sorted(jobs, key=lambda j: START_ORDER[get_group(j.group).kind]))
     context = multiprocessing.get_context("spawn")  # never fork a process that may hold CUDA or threads
     gpus = len(packing.gpu_memory_gib())
+    each = packing.threads_per_worker(workers, threads)
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context,
                              initializer=packing.init_worker,
-                             initargs=(context.Value("i", 0), workers, gpus)) as pool:
-        pending: dict[Future, Job] = {pool.submit(run_job, j, split_path): j for j in now}
+                             initargs=(context.Value("i", 0), gpus)) as pool:
+        pending: dict[Future, Job] = {pool.submit(run_job, j, split_path, each): j for j in now}
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
@@ -175,15 +178,12 @@ def _run_pool(jobs: list[Job], split_path: str, workers: int, report) -> None:
                 future.result()  # a failed job stops the sweep with its error
                 report(f"{job.name}: finished")
                 if get_group(job.group).kind == RESTORATION:
-                    pending.update({pool.submit(run_job, j, split_path): j for j in waiting})
+                    pending.update({pool.submit(run_job, j, split_path, each): j for j in waiting})
 
 
 def _ray_job(job: Job, split_path: str, threads: int, *after) -> dict:
-    """A Ray task: train one job on `threads` torch threads (`after`: results it waited for)."""
-    import torch
-
-    torch.set_num_threads(threads)
-    return run_job(job, split_path)
+    """A Ray task: train one job on `threads` CPU threads (`after`: results it waited for)."""
+    return run_job(job, split_path, threads)
 
 
 def run_ray(jobs: list[Job], split_path: str, address: str | None = None, report=print,
@@ -215,9 +215,10 @@ def run_ray(jobs: list[Job], split_path: str, address: str | None = None, report
 
 
 def run_sweep(plan: SweepPlan, run: Path, *, executor: str = "local", address: str | None = None,
-              report=print, workers: int | None = 1) -> list[Job]:
+              report=print, workers: int | None = 1, threads: int | None = None) -> list[Job]:
     """Prepare the sweep folder and train every job not finished yet with the chosen executor;
-    `workers`: training processes at once (None: from the GPUs, study.packing)."""
+    `workers`: training processes at once (None: from the GPUs, study.packing); `threads`: CPU
+    threads of the local executor in all (None: every core), shared out among its workers."""
     if executor not in EXECUTORS:
         raise InputError(f"unknown executor {executor!r}; valid executors: {', '.join(EXECUTORS)}")
     _, jobs = prepare(plan, run)
@@ -228,5 +229,5 @@ def run_sweep(plan: SweepPlan, run: Path, *, executor: str = "local", address: s
         run_ray(jobs, split_path, address, report, workers)
     else:
         workers = workers or packing.default_workers(packing.gpu_memory_gib())
-        run_local(jobs, split_path, report, workers)
+        run_local(jobs, split_path, report, workers, threads)
     return jobs

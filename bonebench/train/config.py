@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from bonebench.data.atomic import write_text_atomic
+from bonebench.data.resample import check_pixel_mm
 from bonebench.errors import InputError
 from bonebench.protocol.network import DEFAULT_CLICK_SIGMA
 
@@ -30,12 +31,14 @@ class TrainConfig:
     seed: int = 0
     split_seed: int = 0
     device: str = "auto"
+    precision: str = "fp32"  # fp32 | bf16, resolved from --precision auto|fp32|bf16 (train.precision)
     loss: str = "ce"
     init: str = ""  # restoration checkpoint to start from (pretrained groups)
     click_sigma: float = DEFAULT_CLICK_SIGMA
     max_interactions: int = 5
     background_rate: float = 0.1  # share of targets turned all-background, with background clicks only
     labels: str = ""  # comma list for multi-bone interactive training, e.g. "fibula,tibia"
+    pixel_mm: float = 0.0  # in-plane pixel size (mm) datasets are resampled to when loaded; 0: as stored
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -56,19 +59,30 @@ class TrainConfig:
 
 # paper: the study. fast: a reduced run that still learns on a GPU in minutes (a 10x larger learning
 # rate makes up for 16x fewer iterations). tiny: seconds on a CPU, for tests and demos.
+# cpu: the smallest budget at which the real OpenKBP mandible is learned on the 2-core Xeon
+# (`bb-train seg --data ../shared/data/openkbp-mandible --label mandible --patients 10 --preset cpu`,
+# docs/benchmarks.md): base 16 and batch 16 (a step is 253 ms on 2 threads in fp32; base 32 would be
+# 4x that), the study's 96x96 patch (the mandible needs the context), lr 1e-3 (Adam: at 1e-4 the 2,000
+# steps a CPU affords barely leave the all-background start; validation Dice 0 at 400 iterations even
+# at 1e-3), 1,600 iterations (validation Dice 0.00 / 0.59 / 0.75 / 0.81 / 0.81 at 400 / 800 / 1,200 /
+# 1,600 / 2,000: the curve has flattened; 1,600 take about 8 minutes, 2,000 took 9:59), validation every
+# 400 (a pass over 9 OpenKBP volumes takes 11-13 s: about 10 % of the run).
 PRESETS: dict[str, dict] = {
     "paper": dict(iterations=65_000, batch_size=32, lr=1e-5, patch_size=96, base_width=64, val_every=500),
     "fast": dict(iterations=4_000, batch_size=32, lr=1e-4, patch_size=96, base_width=32, val_every=200),
+    "cpu": dict(iterations=1_600, batch_size=16, lr=1e-3, patch_size=96, base_width=16, val_every=400),
     "tiny": dict(iterations=400, batch_size=8, lr=3e-3, patch_size=64, base_width=8, val_every=50),
 }
 
 
 def make_config(preset: str, **overrides) -> TrainConfig:
-    """A config from a preset, with explicit settings (those not None) winning."""
+    """A config from a preset, with explicit settings (those not None) winning; `precision` auto
+    (the default) is resolved here for the config's device, so the config says what ran."""
     if preset not in PRESETS:
         raise InputError(f"unknown preset {preset!r}; valid presets: {', '.join(PRESETS)}")
     settings = dict(PRESETS[preset], preset=preset)
     settings.update({k: v for k, v in overrides.items() if v is not None})
+    settings["precision"] = _resolved_precision(settings.get("precision", "auto"), settings.get("device", "auto"))
     config = TrainConfig(**settings)
     for name in ("patients", "iterations", "batch_size", "patch_size", "base_width", "val_every",
                  "max_interactions"):
@@ -84,4 +98,11 @@ def make_config(preset: str, **overrides) -> TrainConfig:
         raise InputError(f"background-rate must be in [0, 1], got {config.background_rate}")
     if not config.click_sigma > 0:
         raise InputError(f"click-sigma must be positive, got {config.click_sigma}")
+    check_pixel_mm(config.pixel_mm, "pixel-mm")
     return config
+
+
+def _resolved_precision(choice: str, device: str) -> str:
+    from bonebench.train.precision import pick_device, resolve_precision
+
+    return resolve_precision(choice, pick_device(device))

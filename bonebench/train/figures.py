@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import torch
 
 from bonebench.data.atomic import atomic_path
 from bonebench.data.dataset import Dataset
@@ -15,6 +14,7 @@ from bonebench.errors import InputError
 from bonebench.train.checkpoint import load_checkpoint
 from bonebench.train.distortions import distort_batch
 from bonebench.train.groups import RESTORATION, get_group, build_model
+from bonebench.train.precision import CPU_FP32
 from bonebench.train.validation import predict_slices
 
 
@@ -37,7 +37,7 @@ def restoration_figure(checkpoint: Path, data: Path, out: Path, *, samples: int 
     sampler = SliceSampler(images, [np.zeros(v.shape, np.uint8) for v in images],
                            patch_size=config["patch_size"], batch_size=samples, seed=seed)
     distorted, original = distort_batch(sampler.next_batch()[0], np.random.default_rng(seed))
-    restored = np.clip(predict_slices(model, distorted, torch.device("cpu"), sigmoid=False), 0.0, 1.0)
+    restored = np.clip(predict_slices(model, distorted, CPU_FP32, sigmoid=False), 0.0, 1.0)
     fig, axes = plt.subplots(samples, 3, figsize=(7.5, 2.5 * samples), squeeze=False)
     for row in range(samples):
         for col, (title, img) in enumerate([("distorted input", distorted[row, 0]),

@@ -27,7 +27,9 @@ from bonebench.protocol.run_folders import RunLayout
 from bonebench.train.checkpoint import load_checkpoint, save_checkpoint
 from bonebench.train.config import TrainConfig
 from bonebench.train.groups import GROUPS, ModelGroup, build_model, get_group, model_name
+from bonebench.train.precision import Compute, pick_device
 from bonebench.train.prefetch import Prefetcher
+from bonebench.threads import prefetch_thread, using_threads
 
 
 @dataclass(frozen=True)
@@ -38,17 +40,6 @@ class TrainResult:
     best_iteration: int
     iterations: int
     run_dir: Path
-
-
-def pick_device(choice: str) -> torch.device:
-    """The torch device for auto | cpu | cuda, or InputError."""
-    if choice == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if choice == "cuda" and not torch.cuda.is_available():
-        raise InputError("--device cuda asked for, but torch sees no CUDA device")
-    if choice not in ("cpu", "cuda"):
-        raise InputError(f"unknown device {choice!r}; valid devices: auto, cpu, cuda")
-    return torch.device(choice)
 
 
 def _load_or_make_split(layout: RunLayout, dataset: Dataset, seed: int, split_file: Path | None) -> Split:
@@ -118,17 +109,14 @@ def _check_group_settings(group: ModelGroup, config: TrainConfig) -> None:
         raise InputError("--label is required for segmentation groups")
 
 
-def train_step(model: torch.nn.Module, optimizer: torch.optim.Optimizer, task, device: torch.device) -> torch.Tensor:
-    """One iteration: the task's minibatch, forward (bf16 autocast on CUDA), loss, backward, step.
+def train_step(model: torch.nn.Module, optimizer: torch.optim.Optimizer, task, compute: Compute) -> torch.Tensor:
+    """One iteration: the task's minibatch, forward in the run's precision, loss, backward, step.
     Returns the loss as a detached tensor on the device: reading it (float) would wait for the GPU,
     so the loop sums it there and reads the sum once per validation."""
-    inputs, targets = task.batch(model, device)
-    x = torch.from_numpy(inputs).to(device, non_blocking=True)
-    y = torch.from_numpy(targets).to(device, non_blocking=True)
-    cuda = device.type == "cuda"
-    if cuda:
-        x = x.contiguous(memory_format=torch.channels_last)
-    with torch.autocast(device.type, dtype=torch.bfloat16, enabled=cuda):
+    inputs, targets = task.batch(model, compute)
+    x = compute.tensor(inputs)
+    y = torch.from_numpy(targets).to(compute.device, non_blocking=True)
+    with compute.autocast():
         logits = model(x)
     loss = task.loss(logits, y)
     optimizer.zero_grad(set_to_none=True)
@@ -161,7 +149,8 @@ class _Run:
         self.config, self.layout = config, layout
         self.group = get_group(config.group)
         _check_group_settings(self.group, config)
-        self.device = pick_device(config.device)
+        self.compute = Compute(pick_device(config.device), config.precision)
+        self.device = self.compute.device
         dataset = Dataset(config.data)
         for label in filter(None, [config.label, *config.labels.split(",")]):
             dataset.label_value(label.strip())
@@ -179,11 +168,8 @@ class _Run:
         model = build_model(self.group, self.config.base_width)
         if self.group.pretrained and fresh:
             load_restoration_weights(model, self.config.init)
-        cuda = self.device.type == "cuda"
-        model = model.to(self.device)
-        if cuda:
-            model = model.to(memory_format=torch.channels_last)
-        return model, torch.optim.Adam(model.parameters(), lr=self.config.lr, fused=cuda)
+        model = self.compute.prepare(model)
+        return model, torch.optim.Adam(model.parameters(), lr=self.config.lr, fused=self.device.type == "cuda")
 
     def _restore(self, state: dict | None) -> _Progress:
         progress = _Progress()
@@ -209,23 +195,27 @@ class _Run:
                 "label_name": ",".join(self.config.target_labels) if self.config.label else "",
                 "bonebench_version": bonebench.__version__}
 
-    def validate(self, iteration: int, mean_loss: float, seconds: float) -> str:
-        """Validate, keep the best model, log a line, checkpoint; returns the status text."""
-        score, value = self.task.validate(self.model, self.device)
+    def validate(self, iteration: int, mean_loss: float, seconds: float, train_seconds: float) -> str:
+        """Validate, keep the best model, log a line, checkpoint; returns the status text with the
+        seconds per training iteration and per validation pass (so validation's share shows)."""
+        t0 = time.perf_counter()
+        score, value = self.task.validate(self.model, self.compute)
+        val_seconds = time.perf_counter() - t0
         p = self.progress
         if p.improve(iteration, score, value):
             save_checkpoint(self.layout.best, {**self.common, "model": self.model.state_dict(),
                                                "iteration": iteration, self.task.metric: value})
         metric = self.task.metric
         record = {"iteration": iteration, "train_loss": mean_loss, metric: value,
-                  "best_" + metric.removeprefix("val_"): p.best_value, "seconds": round(seconds, 3)}
+                  "best_" + metric.removeprefix("val_"): p.best_value, "seconds": round(seconds, 3),
+                  "train_seconds": round(train_seconds, 3), "val_seconds": round(val_seconds, 3)}
         with open(self.layout.metrics, "a") as log:
             log.write(json.dumps(record) + "\n")
         save_checkpoint(self.layout.last, {
             **self.common, "model": self.model.state_dict(), "optimizer": self.optimizer.state_dict(),
             "task": self.task.state_dict(), "iteration": iteration, "best_score": p.best_score,
             "best_value": p.best_value, "best_iteration": p.best_iteration})
-        return f"{metric} {value:.3f} (best {p.best_value:.3f})"
+        return f"{metric} {value:.3f} (best {p.best_value:.3f}), validation {val_seconds:.1f} s"
 
     def finish(self) -> TrainResult:
         """Write result.json and return the run's result."""
@@ -246,15 +236,18 @@ def _progress_bar(name: str, show: bool):
 
 
 def train(config: TrainConfig, run_dir: str | Path, *, resume: bool = False, split_file: Path | None = None,
-          show_progress: bool = True, interrupt_at: int | None = None, prefetch: bool = True) -> TrainResult:
-    """Train one model into `run_dir`; `interrupt_at` raises KeyboardInterrupt after that iteration
-    (tests a kill); `prefetch` prepares the next minibatch in a background thread (the same run
-    either way)."""
-    run = _Run(config, RunLayout(run_dir), resume, split_file, prefetch)
-    try:
-        return _iterate(run, config, show_progress, interrupt_at)
-    finally:
-        run.task.close()
+          show_progress: bool = True, interrupt_at: int | None = None, prefetch: bool | None = None,
+          threads: int | None = None) -> TrainResult:
+    """Train one model into `run_dir` on `threads` CPU threads (bonebench.threads; None: every
+    core); `interrupt_at` raises KeyboardInterrupt after that iteration (tests a kill); `prefetch`
+    prepares the next minibatch in a background thread (None: when the threads allow it; the same
+    run either way)."""
+    with using_threads(threads):
+        run = _Run(config, RunLayout(run_dir), resume, split_file, prefetch_thread() if prefetch is None else prefetch)
+        try:
+            return _iterate(run, config, show_progress, interrupt_at)
+        finally:
+            run.task.close()
 
 
 def _iterate(run: _Run, config: TrainConfig, show_progress: bool, interrupt_at: int | None) -> TrainResult:
@@ -262,17 +255,21 @@ def _iterate(run: _Run, config: TrainConfig, show_progress: bool, interrupt_at: 
     and read only at a validation, so no iteration waits for the GPU."""
     zero = lambda: torch.zeros((), dtype=torch.float64, device=run.device)
     running_loss, running_n, t0 = zero(), 0, time.perf_counter()
+    train_seconds, since, first = 0.0, time.perf_counter(), run.progress.iteration
     with _progress_bar(run.name, show_progress) as progress:
         bar = progress.add_task("train", total=config.iterations, completed=run.progress.iteration, status="")
         for iteration in range(run.progress.iteration + 1, config.iterations + 1):
-            running_loss += train_step(run.model, run.optimizer, run.task, run.device)
+            running_loss += train_step(run.model, run.optimizer, run.task, run.compute)
             running_n += 1
             progress.advance(bar)
             if interrupt_at is not None and iteration == interrupt_at:
                 raise KeyboardInterrupt
             if iteration % config.val_every and iteration != config.iterations:
                 continue
-            status = run.validate(iteration, float(running_loss) / max(running_n, 1), time.perf_counter() - t0)
-            running_loss, running_n = zero(), 0
+            mean_loss = float(running_loss) / max(running_n, 1)
+            train_seconds += time.perf_counter() - since
+            status = run.validate(iteration, mean_loss, time.perf_counter() - t0, train_seconds)
+            status += f", {1e3 * train_seconds / (iteration - first):.0f} ms/it"
+            running_loss, running_n, since = zero(), 0, time.perf_counter()
             progress.update(bar, status=status)
     return run.finish()

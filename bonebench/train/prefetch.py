@@ -39,20 +39,20 @@ class Prefetcher:
         state = copy.deepcopy(self.task.state_dict())
         return state, self.task.prepare()
 
-    def batch(self, model: torch.nn.Module, device: torch.device) -> Batch:
+    def batch(self, model: torch.nn.Module, compute) -> Batch:
         """The prepared batch (or one prepared now), completed with the current model; the next
         one starts preparing before this one is completed."""
         t0 = time.perf_counter()
         prepared = self._next.result()[1] if self._next is not None else self.task.prepare()
         self.waited_seconds += time.perf_counter() - t0
         self._next = self._pool.submit(self._prepare) if self._pool is not None else None
-        return self.task.complete(prepared, model, device)
+        return self.task.complete(prepared, model, compute)
 
     def loss(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         return self.task.loss(logits, target)
 
-    def validate(self, model: torch.nn.Module, device: torch.device) -> Validation:
-        return self.task.validate(model, device)
+    def validate(self, model: torch.nn.Module, compute) -> Validation:
+        return self.task.validate(model, compute)
 
     def state_dict(self) -> dict:
         """The task's state after the last consumed batch (before the pending one)."""

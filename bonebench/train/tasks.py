@@ -17,6 +17,7 @@ from bonebench.protocol.clicks import ClickSet, corrective_clicks, first_clicks
 from bonebench.protocol.network import THRESHOLD, network_input, set_previous_mask, update_click_maps
 from bonebench.train.config import TrainConfig
 from bonebench.train.distortions import distort_batch
+from bonebench.train.precision import Compute
 from bonebench.train.losses import restoration_loss, segmentation_loss
 from bonebench.train.validation import interactive_validation_dice, predict_slices, validation_dice
 
@@ -43,13 +44,13 @@ class Task(Protocol):
 
     def prepare(self): ...
 
-    def complete(self, prepared, model: torch.nn.Module, device: torch.device) -> Batch: ...
+    def complete(self, prepared, model: torch.nn.Module, compute: Compute) -> Batch: ...
 
-    def batch(self, model: torch.nn.Module, device: torch.device) -> Batch: ...
+    def batch(self, model: torch.nn.Module, compute: Compute) -> Batch: ...
 
     def loss(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor: ...
 
-    def validate(self, model: torch.nn.Module, device: torch.device) -> Validation: ...
+    def validate(self, model: torch.nn.Module, compute: Compute) -> Validation: ...
 
     def state_dict(self) -> dict: ...
 
@@ -64,8 +65,8 @@ class SegmentationTask:
     def __init__(self, config: TrainConfig, dataset: Dataset, split: Split):
         self.config = config
         train_ids = split.training_subset(config.patients)
-        train = [dataset.load(c, config.label) for c in train_ids]
-        self.val_cases = [dataset.load(c, config.label) for c in split.val]
+        train = [dataset.load(c, config.label, pixel_mm=config.pixel_mm) for c in train_ids]
+        self.val_cases = [dataset.load(c, config.label, pixel_mm=config.pixel_mm) for c in split.val]
         self.sampler = SliceSampler([c.hu for c in train], [c.target for c in train],
                                     patch_size=config.patch_size, batch_size=config.batch_size, seed=config.seed)
 
@@ -73,18 +74,18 @@ class SegmentationTask:
         images, targets, _ = self.sampler.next_batch()
         return Batch(images, targets)
 
-    def complete(self, prepared: Batch, model: torch.nn.Module, device: torch.device) -> Batch:
+    def complete(self, prepared: Batch, model: torch.nn.Module, compute: Compute) -> Batch:
         return prepared
 
-    def batch(self, model: torch.nn.Module, device: torch.device) -> Batch:
-        return self.complete(self.prepare(), model, device)
+    def batch(self, model: torch.nn.Module, compute: Compute) -> Batch:
+        return self.complete(self.prepare(), model, compute)
 
     def loss(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         return segmentation_loss(self.config.loss, logits, target)
 
-    def validate(self, model: torch.nn.Module, device: torch.device) -> Validation:
+    def validate(self, model: torch.nn.Module, compute: Compute) -> Validation:
         """Both score and logged value are the mean validation Dice."""
-        value = validation_dice(model, self.val_cases, device)
+        value = validation_dice(model, self.val_cases, compute)
         return Validation(value, value)
 
     def state_dict(self) -> dict:
@@ -102,11 +103,11 @@ class RestorationTask:
 
     def __init__(self, config: TrainConfig, dataset: Dataset, split: Split):
         self.config = config
-        images = [dataset.load_image(c) for c in split.train]
+        images = [dataset.load_image(c, pixel_mm=config.pixel_mm) for c in split.train]
         self.sampler = SliceSampler(images, [np.zeros(v.shape, np.uint8) for v in images],
                                     patch_size=config.patch_size, batch_size=config.batch_size, seed=config.seed)
         self.rng = np.random.default_rng(config.seed + 1)
-        val_images = [dataset.load_image(c) for c in split.val]
+        val_images = [dataset.load_image(c, pixel_mm=config.pixel_mm) for c in split.val]
         val_sampler = SliceSampler(val_images, [np.zeros(v.shape, np.uint8) for v in val_images],
                                    patch_size=config.patch_size, batch_size=config.batch_size, seed=12345)
         fixed = np.random.default_rng(54321)
@@ -117,17 +118,17 @@ class RestorationTask:
     def prepare(self) -> Batch:
         return Batch(*distort_batch(self.sampler.next_batch()[0], self.rng))
 
-    def complete(self, prepared: Batch, model: torch.nn.Module, device: torch.device) -> Batch:
+    def complete(self, prepared: Batch, model: torch.nn.Module, compute: Compute) -> Batch:
         return prepared
 
-    def batch(self, model: torch.nn.Module, device: torch.device) -> Batch:
-        return self.complete(self.prepare(), model, device)
+    def batch(self, model: torch.nn.Module, compute: Compute) -> Batch:
+        return self.complete(self.prepare(), model, compute)
 
     def loss(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         return restoration_loss(logits, target)
 
-    def validate(self, model: torch.nn.Module, device: torch.device) -> Validation:
-        restored = predict_slices(model, self.val_inputs, device, sigmoid=False)
+    def validate(self, model: torch.nn.Module, compute: Compute) -> Validation:
+        restored = predict_slices(model, self.val_inputs, compute, sigmoid=False)
         l1 = float(np.abs(restored - self.val_targets[:, 0]).mean())
         return Validation(-l1, l1)
 
@@ -162,8 +163,9 @@ class InteractiveTask(SegmentationTask):
         self.multi = len(names) > 1
         self.values = [dataset.label_value(n) for n in names] if self.multi else [1]
         train_ids = split.training_subset(config.patients)
-        train = [dataset.load_labels(c, names, binary=not self.multi) for c in train_ids]
-        self.val_cases = [dataset.load_labels(c, names, binary=not self.multi) for c in split.val]
+        train = [dataset.load_labels(c, names, binary=not self.multi, pixel_mm=config.pixel_mm) for c in train_ids]
+        self.val_cases = [dataset.load_labels(c, names, binary=not self.multi, pixel_mm=config.pixel_mm)
+                          for c in split.val]
         self.sampler = SliceSampler([c.hu for c in train], [c.target for c in train],
                                     patch_size=config.patch_size, batch_size=config.batch_size, seed=config.seed)
         self.rng = np.random.default_rng(config.seed + 2)
@@ -197,27 +199,29 @@ class InteractiveTask(SegmentationTask):
         self.simulation_seconds += time.perf_counter() - t0
         return _Clicking(inputs, targets, clicks, interactions)
 
-    def complete(self, prepared: _Clicking, model: torch.nn.Module, device: torch.device) -> Batch:
-        """The rounds that need the current model: it predicts (no gradient), a corrective click goes
-        into the biggest error of each slice still interacting (1..5 interactions per slice)."""
+    def complete(self, prepared: _Clicking, model: torch.nn.Module, compute: Compute) -> Batch:
+        """The rounds that need the current model: it predicts (no gradient) the slices still
+        interacting, and a corrective click goes into the biggest error of each of them (1..5
+        interactions per slice). A slice's prediction does not depend on the others in its batch,
+        so predicting the active slices only gives the clicks that predicting all of them gave."""
         inputs, targets, clicks, interactions = prepared
         for round_ in range(2, int(interactions.max()) + 1):
-            prob = predict_slices(model, inputs, device, batch_slices=len(inputs))
+            active = np.flatnonzero(interactions >= round_)
+            prob = predict_slices(model, inputs[active], compute, batch_slices=len(active))
             t0 = time.perf_counter()
-            active = interactions >= round_
-            corrective_clicks(clicks, prob > THRESHOLD, targets, active)
+            corrective_clicks(clicks, active, prob > THRESHOLD, targets)
             if self.spec.prev_mask:
-                set_previous_mask(inputs, active, prob[active])
+                set_previous_mask(inputs, active, prob)
             update_click_maps(inputs, clicks, self.spec)
             self.simulation_seconds += time.perf_counter() - t0
         return Batch(inputs, targets[:, None].astype(np.float32))
 
-    def batch(self, model: torch.nn.Module, device: torch.device) -> Batch:
+    def batch(self, model: torch.nn.Module, compute: Compute) -> Batch:
         """A minibatch of network inputs with simulated clicks (1..5 interactions) and targets."""
-        return self.complete(self.prepare(), model, device)
+        return self.complete(self.prepare(), model, compute)
 
-    def validate(self, model: torch.nn.Module, device: torch.device) -> Validation:
-        value = interactive_validation_dice(model, self.val_cases, self.values, device, self.spec)
+    def validate(self, model: torch.nn.Module, compute: Compute) -> Validation:
+        value = interactive_validation_dice(model, self.val_cases, self.values, compute, self.spec)
         return Validation(value, value)
 
     def state_dict(self) -> dict:
@@ -226,3 +230,4 @@ class InteractiveTask(SegmentationTask):
     def load_state_dict(self, state: dict) -> None:
         self.sampler.load_state_dict(state["sampler"])
         self.rng.bit_generator.state = state["rng"]
+

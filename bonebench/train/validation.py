@@ -1,5 +1,9 @@
 """Validation as in the study: the network on whole axial slices, Dice (Eq. 1) per patient; for
-interactive models one simulated click per bone in each slice (at its innermost point)."""
+interactive models one simulated click per bone in each slice (at its innermost point).
+
+Inference runs in the training run's precision (bf16 autocast + channels_last where it trains so)
+under torch.inference_mode, in batches of whole slices: on the 2-core CPU one validation pass over
+9 OpenKBP volumes went from about 50 s (fp32, batches of 16) to the figures in docs/benchmarks.md."""
 
 from __future__ import annotations
 
@@ -9,45 +13,47 @@ import torch
 from bonebench.kernels.metrics import dice
 from bonebench.protocol.clicks import one_click_inputs
 from bonebench.protocol.network import THRESHOLD, InputSpec, network_input, padded_size
+from bonebench.train.precision import Compute
+
+BATCH_PIXELS = 32 * 128 * 128  # slices per inference batch: 32 of 128x128, fewer of larger slices
 
 
-@torch.no_grad()
-def predict_slices(model: torch.nn.Module, inputs: np.ndarray, device: torch.device, *,
-                   batch_slices: int = 16, sigmoid: bool = True) -> np.ndarray:
+@torch.inference_mode()
+def predict_slices(model: torch.nn.Module, inputs: np.ndarray, compute: Compute, *,
+                   batch_slices: int | None = None, sigmoid: bool = True) -> np.ndarray:
     """Foreground probability (N, H, W) for network inputs (N, C, H, W), padded by the protocol's
-    pad rule (the raw output instead with sigmoid=False: the restoration head)."""
+    pad rule (the raw output instead with sigmoid=False: the restoration head); `batch_slices`
+    defaults to BATCH_PIXELS worth of slices."""
     was_training = model.training
     model.eval()
     n, c, h, w = inputs.shape
     ph, pw = padded_size(h), padded_size(w)
+    step = batch_slices or max(1, BATCH_PIXELS // (ph * pw))
     out = np.empty((n, h, w), dtype=np.float32)
-    for s in range(0, n, batch_slices):
-        chunk = inputs[s:s + batch_slices]
+    for s in range(0, n, step):
+        chunk = inputs[s:s + step]
         padded = np.zeros((len(chunk), c, ph, pw), dtype=np.float32)
         padded[:, :, :h, :w] = chunk
-        x = torch.from_numpy(padded).to(device)
-        if device.type == "cuda":
-            x = x.contiguous(memory_format=torch.channels_last)
-        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"):
-            logits = model(x)
+        with compute.autocast():
+            logits = model(compute.tensor(padded))
         result = torch.sigmoid(logits.float()) if sigmoid else logits.float()
         out[s:s + len(chunk)] = result[:, 0, :h, :w].cpu().numpy()
     model.train(was_training)
     return out
 
 
-def predict_volume(model: torch.nn.Module, hu: np.ndarray, device: torch.device) -> np.ndarray:
+def predict_volume(model: torch.nn.Module, hu: np.ndarray, compute: Compute) -> np.ndarray:
     """Foreground probability (z, y, x) of an image-only model for every slice of a clipped-HU volume."""
-    return predict_slices(model, network_input(hu, InputSpec(interactive=False)), device)
+    return predict_slices(model, network_input(hu, InputSpec(interactive=False)), compute)
 
 
-def validation_dice(model: torch.nn.Module, cases, device: torch.device) -> float:
+def validation_dice(model: torch.nn.Module, cases, compute: Compute) -> float:
     """Mean over patients of the volume Dice of the thresholded prediction."""
-    scores = [dice(c.target, predict_volume(model, c.hu, device) > THRESHOLD) for c in cases]
+    scores = [dice(c.target, predict_volume(model, c.hu, compute) > THRESHOLD) for c in cases]
     return float(np.mean(scores)) if scores else 0.0
 
 
-def interactive_validation_dice(model: torch.nn.Module, cases, labels: list[int], device: torch.device,
+def interactive_validation_dice(model: torch.nn.Module, cases, labels: list[int], compute: Compute,
                                 spec: InputSpec) -> float:
     """Mean over patients and the target labels each patient shows of the volume Dice with one click
     per slice (a multi-region dataset would otherwise score empty-against-empty for absent bones)."""
@@ -57,6 +63,6 @@ def interactive_validation_dice(model: torch.nn.Module, cases, labels: list[int]
             target = case.target == value
             if not target.any():  # a bone this patient does not show: nothing to click, nothing to score
                 continue
-            prob = predict_slices(model, one_click_inputs(case.hu, target, spec), device)
+            prob = predict_slices(model, one_click_inputs(case.hu, target, spec), compute)
             scores.append(dice(target, prob > THRESHOLD))
     return float(np.mean(scores)) if scores else 0.0

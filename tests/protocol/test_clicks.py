@@ -29,7 +29,7 @@ def test_hidden_object_gets_a_background_click_and_later_only_background_clicks(
     assert clicks.kinds[0, 0] == BACKGROUND and tuple(clicks.coords[0, 0]) == (24, 24)
     prediction = (obj | _disc((48, 48), 5, 5, 3))[None]  # the model still segments things
     for _ in range(3):
-        corrective_clicks(clicks, prediction, targets, np.array([True]))
+        corrective_clicks(clicks, [0], prediction, targets)
     used = clicks.kinds[0, :clicks.count[0]]
     assert len(used) == 4 and np.all(used == BACKGROUND)
 
@@ -40,7 +40,7 @@ def test_corrective_click_lands_in_the_largest_error():
     pred[32:, :] = False  # a big false negative: the lower half of the disc
     pred |= _disc((64, 64), 5, 5, 3)  # a small false positive
     clicks = first_clicks(truth[None], spare=2)
-    assert corrective_clicks(clicks, pred[None], truth[None], np.array([True])) == 1
+    assert corrective_clicks(clicks, [0], pred[None], truth[None]) == 1
     y, x = clicks.coords[0, 1]
     errors = truth & ~pred
     labels, _ = label_components(errors)
@@ -48,8 +48,9 @@ def test_corrective_click_lands_in_the_largest_error():
     assert labels[y, x] == np.argmax(sizes) + 1 and clicks.kinds[0, 1] == FOREGROUND
 
 
-def test_inactive_slices_get_no_click():
-    truth = np.ones((2, 16, 16), bool)
-    clicks = ClickSet(2, (16, 16), capacity=2)
-    assert corrective_clicks(clicks, np.zeros_like(truth), truth, np.array([False, True])) == 1
-    assert list(clicks.count) == [0, 1]
+def test_only_the_given_slices_get_a_click():
+    truth = np.ones((3, 16, 16), bool)
+    clicks = ClickSet(3, (16, 16), capacity=2)
+    assert corrective_clicks(clicks, [2], np.zeros_like(truth[:1]), truth) == 1  # the predictions of row 2 only
+    assert list(clicks.count) == [0, 0, 1]
+    assert corrective_clicks(clicks, np.array([], np.int64), truth[:0], truth) == 0

@@ -5,7 +5,8 @@ import numpy as np
 
 from bonebench.data.phantoms import FIBULA, TIBIA
 from bonebench.runtime.session import Model
-from bonebench.study.one_click import clicked_bone, score_bone, score_volume, summary_table
+from bonebench.study.one_click import (INNERMOST, ON_LARGEST, ON_RANDOM_SLICE, RANDOM_ON_LARGEST, clicked_bone,
+                                       random_clicks, score_bone, score_volume, summary_table)
 
 
 def test_the_click_is_inside_the_largest_component():
@@ -20,9 +21,37 @@ def test_the_click_is_inside_the_largest_component():
 def test_shipped_model_on_a_leg_phantom(leg_volume):
     _, hu, labels, _, _ = leg_volume
     model = Model(device="cpu", threads=1)
-    score = score_bone(model, hu, labels, FIBULA, "leg", "fibula")
+    [score] = score_bone(model, hu, labels, FIBULA, "leg", "fibula")
     assert score.dice > 0.9 and score.leak < 0.02 and score.seconds > 0
     scores = score_volume(model, hu[25:35], labels[25:35], {FIBULA: "fibula", TIBIA: "tibia"}, "leg")
     assert {s.bone for s in scores} == {"fibula", "tibia"}
     table = summary_table(scores, lambda case: "legs")
     assert "| legs | fibula | 1 |" in table and "| legs | tibia | 1 |" in table
+    assert table.splitlines()[2].endswith("| 0 | - | - |")  # no random clicks asked for
+
+
+def test_random_clicks_land_inside_the_bone_and_are_seeded(rng):
+    bone = np.zeros((12, 40, 40), bool)
+    bone[1:11, 10:30, 12:20] = True
+    bone[5, 10:30, 12:14] = False  # a notch: the clicks are on the bone's own pixels
+    clicks = random_clicks(bone, np.random.default_rng(5))
+    assert [k for k, _ in clicks] == [ON_LARGEST] * RANDOM_ON_LARGEST + [ON_RANDOM_SLICE]
+    assert all(bone[z, y, x] for _, (x, y, z) in clicks)
+    on_largest = {c for k, c in clicks if k == ON_LARGEST}
+    assert len(on_largest) == RANDOM_ON_LARGEST and len({z for _, _, z in on_largest}) == 1
+    assert clicks == random_clicks(bone, np.random.default_rng(5))
+    assert clicks != random_clicks(bone, np.random.default_rng(6))
+
+
+def test_random_clicks_on_the_leg_score_near_the_innermost_click(leg_volume):
+    """The shipped model follows a click anywhere on the fibula: mean and worst stay near the innermost."""
+    _, hu, labels, geometry, _ = leg_volume
+    model = Model(device="cpu", threads=1)
+    scores = score_bone(model, hu[22:38], labels[22:38], FIBULA, "leg", "fibula", spacing=geometry.spacing,
+                        random=2, seed=1)
+    assert [s.kind for s in scores] == [INNERMOST, ON_LARGEST, ON_LARGEST, ON_RANDOM_SLICE]
+    assert all(labels[22:38][z, y, x] == FIBULA for x, y, z in (s.click for s in scores))
+    inner = scores[0].dice
+    assert inner > 0.9 and min(s.dice for s in scores[1:]) > inner - 0.1
+    row = summary_table(scores, lambda case: "legs").splitlines()[2]
+    assert row.startswith("| legs | fibula | 1 |") and "| 3 |" in row

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import torch
 
+from bonebench.train.precision import CPU_FP32
 from bonebench.data.dataset import Dataset
 from bonebench.data.splits import Split
 from bonebench.errors import InputError
@@ -45,7 +46,7 @@ def test_pretraining_lowers_the_restoration_l1(phantom_dataset, restoration_run)
     task = RestorationTask(config, dataset, Split.load(restoration_run / "split.json"))
     torch.manual_seed(config.seed)
     untrained = build_model(get_group("restoration"), config.base_width)
-    _, l1_before = task.validate(untrained, torch.device("cpu"))
+    _, l1_before = task.validate(untrained, CPU_FP32)
     constant = float(np.abs(task.val_targets - np.median(task.val_targets)).mean())
     identity = float(np.abs(task.val_targets - task.val_inputs).mean())
     assert best["val_l1"] < 0.5 * l1_before
@@ -112,7 +113,7 @@ def test_multibone_model_follows_the_click(phantom_dataset, tmp_path):
     for value, other, minimum in ((2, 1, 0.8), (1, 2, 0.6)):
         clicked = _first_instance(case.target == value)
         pred = predict_slices(model, one_click_inputs(case.hu, clicked, get_group("inter").input_spec(config.click_sigma)),
-                              torch.device("cpu")) > 0.5
+                              CPU_FP32) > 0.5
         assert dice(clicked, pred) > minimum
         assert (pred & (case.target == other)).sum() < 0.02 * pred.sum()  # not the other bone
         assert (pred & (case.target == value) & ~clicked).sum() < 0.02 * pred.sum()  # nor the other leg's
@@ -156,6 +157,42 @@ def test_validation_scores_only_the_bones_a_patient_shows():
     target[:, 10:18, 10:18] = 1
     case = SimpleNamespace(hu=hu, target=target)
     spec = get_group("inter").input_spec(2.0)
-    only_present = interactive_validation_dice(model, [case], [1], torch.device("cpu"), spec)
-    with_absent = interactive_validation_dice(model, [case], [1, 2], torch.device("cpu"), spec)
+    only_present = interactive_validation_dice(model, [case], [1], CPU_FP32, spec)
+    with_absent = interactive_validation_dice(model, [case], [1, 2], CPU_FP32, spec)
     assert with_absent == only_present < 1.0
+
+
+def _all_slices_complete(task, prepared, model, compute):
+    """The click rounds as they were before issue 16: every round predicts the whole batch."""
+    from bonebench.protocol.clicks import corrective_clicks
+    from bonebench.protocol.network import THRESHOLD, set_previous_mask, update_click_maps
+
+    inputs, targets, clicks, interactions = prepared
+    for round_ in range(2, int(interactions.max()) + 1):
+        prob = predict_slices(model, inputs, compute, batch_slices=len(inputs))
+        active = interactions >= round_
+        corrective_clicks(clicks, np.flatnonzero(active), (prob > THRESHOLD)[active], targets)
+        if task.spec.prev_mask:
+            set_previous_mask(inputs, active, prob[active])
+        update_click_maps(inputs, clicks, task.spec)
+    return inputs, targets[:, None].astype(np.float32)
+
+
+@pytest.mark.parametrize("group", ["inter", "inter-prev"])
+def test_rounds_on_the_active_slices_give_the_batch_of_all_slices(phantom_dataset, tiny_checkpoints, group):
+    """Predicting only the slices still interacting changes no click: the same batches, bit for bit."""
+    dataset = Dataset(phantom_dataset)
+    best = load_checkpoint(tiny_checkpoints[group])
+    config = TrainConfig.from_dict({**best["config"], "batch_size": 16})
+    split = Split.load(tiny_checkpoints[group].parent / "split.json")
+    model = build_model(get_group(group), config.base_width)
+    model.load_state_dict(best["model"])
+    new, old = (get_group(group).make_task(config, dataset, split) for _ in range(2))
+    rounds = 0
+    for _ in range(4):
+        a = new.complete(new.prepare(), model, CPU_FP32)
+        prepared = old.prepare()
+        rounds += int(prepared.interactions.max()) - 1
+        b = _all_slices_complete(old, prepared, model, CPU_FP32)
+        assert np.array_equal(a.inputs, b[0]) and np.array_equal(a.targets, b[1])
+    assert rounds >= 4  # the batches did go through correction rounds

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 import torch
 
+from bonebench.train.precision import CPU_FP32, Compute
 from bonebench.data.dataset import Dataset
 from bonebench.data.splits import Split
 from bonebench.errors import InputError
@@ -31,8 +32,10 @@ def test_tiny_baseline_learns_the_fibula(phantom_dataset, tmp_path):
     model = build_model(GROUPS["seg"], best["config"]["base_width"])
     model.load_state_dict(best["model"])
     case = ds.load(split.val[0], "fibula")
-    prob = predict_volume(model, case.hu, torch.device("cpu"))
-    learned = dice(case.target, prob > 0.5)
+    compute = Compute(torch.device("cpu"), best["config"]["precision"])  # validation ran in the run's precision
+    learned = dice(case.target, predict_volume(compute.prepare(model), case.hu, compute) > 0.5)
+    in_fp32 = dice(case.target, predict_volume(model.to(memory_format=torch.contiguous_format), case.hu, CPU_FP32) > 0.5)
+    assert in_fp32 == pytest.approx(learned, abs=0.02)  # what export (fp32 ONNX) will see
     trivial = max(dice(case.target, np.zeros_like(case.target)), dice(case.target, np.ones_like(case.target)))
     assert trivial < 0.05
     assert learned == pytest.approx(result.best_value, abs=1e-6)

@@ -23,6 +23,7 @@ import SimpleITK as sitk
 
 from bonebench.data.dataset_layout import DatasetLayout
 from bonebench.data.geometry import VolumeGeometry
+from bonebench.errors import InputError
 
 FIBULA, TIBIA = 1, 2
 LABELS = {"background": 0, "fibula": FIBULA, "tibia": TIBIA}
@@ -34,6 +35,8 @@ HU_AIR, HU_FAT, HU_SKIN = -1000.0, -95.0, 45.0
 class PhantomShape:
     size_xy: int = 256
     slices: int = 100
+    pixel_mm: float | None = None  # region phantoms: this in-plane pixel size instead of a drawn one
+    slice_mm: float | None = None  # region phantoms: this slice spacing instead of a drawn one
 
 
 @dataclass(frozen=True)
@@ -197,6 +200,9 @@ def _table(hu: np.ndarray, xx: np.ndarray, yy: np.ndarray, top: float) -> None:
 
 def make_phantom(seed: int, shape: PhantomShape = PhantomShape()) -> tuple[np.ndarray, np.ndarray, VolumeGeometry]:
     """One lower-leg CT: HU (int16, z, y, x), labels (uint8: 1 fibula, 2 tibia) and geometry."""
+    if shape.pixel_mm or shape.slice_mm:
+        raise InputError("legs phantoms size their own voxels (field of view / matrix); "
+                         "a chosen pixel or slice size needs another --region")
     rng = np.random.default_rng(seed)
     patient = _draw_patient(rng, shape)
     n, nz, s = shape.size_xy, shape.slices, patient.spacing_xy

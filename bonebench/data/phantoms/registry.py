@@ -35,7 +35,8 @@ def _anatomical(module: ModuleType, midline: bool = False) -> Callable:
     """A maker for a region module (draw + build): patient spread, then anatomy, then rendering."""
     def make(seed: int, shape: PhantomShape):
         rng = np.random.default_rng(seed)
-        patient = draw_patient(rng, shape.size_xy, shape.slices, module.CORE_MM, midline=midline)
+        patient = draw_patient(rng, shape.size_xy, shape.slices, module.CORE_MM, midline=midline,
+                               fixed=(shape.pixel_mm, shape.slice_mm))
         centre = getattr(module, "CENTRE_MM", (0.0, 0.0, 0.0))  # where the core box sits around the origin
         patient = replace(patient, offset=tuple(o + c for o, c in zip(patient.offset, centre)))
         params = module.draw(rng, patient)
@@ -97,5 +98,6 @@ def write_region_dataset(out: str | Path, name: str, cases: int, seed: int = 0,
                                       f"{shape.size_xy}x{shape.size_xy}x{shape.slices}",
                        "channel_names": {"0": "CT"}, "labels": region_labels(name), "numTraining": cases,
                        "bonebench_phantom": {"region": name, "seed": seed, "size_xy": shape.size_xy,
-                                             "slices": shape.slices}})
+                                             "slices": shape.slices, "pixel_mm": shape.pixel_mm,
+                                             "slice_mm": shape.slice_mm}})
     return case_ids

@@ -74,19 +74,23 @@ def _log_uniform(rng: np.random.Generator, lo: float, hi: float) -> float:
 
 
 def draw_spacing(rng: np.random.Generator, size_xy: int, slices: int,
-                 core_mm: tuple[float, float, float]) -> tuple[float, float, float]:
-    """Clinical pixel and slice spacing, made coarser only where the grid cannot hold the core anatomy."""
+                 core_mm: tuple[float, float, float], fixed: tuple[float | None, float | None] = (None, None)
+                 ) -> tuple[float, float, float]:
+    """Clinical pixel and slice spacing, made coarser only where the grid cannot hold the core anatomy.
+    `fixed` (pixel, slice mm) replaces the drawn values as given (the draws still happen, so the rest
+    of the patient is the same for a seed)."""
     pixel = COARSE_PIXEL_MM if rng.random() < 0.15 else _log_uniform(rng, *PIXEL_MM)
     slice_mm = _log_uniform(rng, *SLICE_MM)
-    pixel = max(pixel, max(core_mm[0], core_mm[1]) / size_xy)
-    slice_mm = max(slice_mm, core_mm[2] / slices)
+    pixel = fixed[0] or max(pixel, max(core_mm[0], core_mm[1]) / size_xy)
+    slice_mm = fixed[1] or max(slice_mm, core_mm[2] / slices)
     return (round(pixel, 4), round(pixel, 4), round(slice_mm, 4))
 
 
 def draw_patient(rng: np.random.Generator, size_xy: int, slices: int,
-                 core_mm: tuple[float, float, float], midline: bool = False) -> Patient:
+                 core_mm: tuple[float, float, float], midline: bool = False,
+                 fixed: tuple[float | None, float | None] = (None, None)) -> Patient:
     """One patient: scanner geometry, bone quality, joint space, contrast, metal, noise, blur."""
-    spacing = draw_spacing(rng, size_xy, slices, core_mm)
+    spacing = draw_spacing(rng, size_xy, slices, core_mm, fixed)
     fov = (spacing[0] * size_xy, spacing[2] * slices)
     porotic = bool(rng.random() < 0.3)
     noise = rng.uniform(6.0, 16.0) * math.sqrt(5.0 / spacing[2])

@@ -1,0 +1,89 @@
+"""Training precision: fp32, or bf16 autocast with channels_last where the hardware runs it fast.
+
+`auto` picks bf16 on CUDA and on CPUs with AMX-BF16 tiles, fp32 elsewhere, by measurement (one
+U-Net Adam + BCE step, docs/benchmarks.md): on a 2-core Xeon with AMX the bf16 step took 0.29-0.43x
+the fp32 time (DESIGN.md), but on the 2-core Xeon with AVX-512 BF16 and no AMX (`lscpu`, oneDNN
+ISA "AVX 10.1") it took 0.9-1.25x: there oneDNN's AVX-512 fp32 kernels are as fast as its bf16
+ones, and autocast adds casts. `--precision bf16` still forces it anywhere. Weights and the
+optimiser stay fp32 (autocast), so export and its parity check are unchanged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from bonebench.errors import InputError
+
+PRECISIONS = ("auto", "fp32", "bf16")
+BF16_CPU_FLAGS = ("amx_bf16",)  # where bf16 pays on a CPU (avx512_bf16 alone does not: see above)
+
+
+def cpu_has_bf16(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
+    """Whether the CPU has bf16 matrix tiles that make bf16 training pay (Linux: /proc/cpuinfo)."""
+    try:
+        text = cpuinfo.read_text()
+    except OSError:
+        return False
+    flags = next((line.split(":", 1)[1].split() for line in text.splitlines() if line.startswith("flags")), [])
+    return any(flag in flags for flag in BF16_CPU_FLAGS)
+
+
+def resolve_precision(choice: str, device: torch.device) -> str:
+    """fp32 | bf16 for auto | fp32 | bf16 on `device`, or InputError for another name."""
+    if choice not in PRECISIONS:
+        raise InputError(f"unknown precision {choice!r}; valid precisions: {', '.join(PRECISIONS)}")
+    if choice != "auto":
+        return choice
+    if device.type == "cuda" or cpu_has_bf16():
+        return "bf16"
+    return "fp32"
+
+
+def pick_device(choice: str) -> torch.device:
+    """The torch device for auto | cpu | cuda, or InputError."""
+    if choice == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if choice == "cuda" and not torch.cuda.is_available():
+        raise InputError("--device cuda asked for, but torch sees no CUDA device")
+    if choice not in ("cpu", "cuda"):
+        raise InputError(f"unknown device {choice!r}; valid devices: auto, cpu, cuda")
+    return torch.device(choice)
+
+
+@dataclass(frozen=True)
+class Compute:
+    """Where and in which precision a model runs: the device, autocast and memory format."""
+
+    device: torch.device
+    precision: str = "fp32"  # fp32 | bf16 (resolved)
+
+    @property
+    def bf16(self) -> bool:
+        return self.precision == "bf16"
+
+    @property
+    def channels_last(self) -> bool:
+        """Always: on this project's 2-core Xeon channels_last alone made an fp32 U-Net step 1.55x
+        faster (324 -> 209 ms, base 16, batch 16, 96x96; docs/benchmarks.md), on CUDA it is the
+        tensor-core layout."""
+        return True
+
+    def autocast(self):
+        return torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.bf16)
+
+    def tensor(self, array: np.ndarray) -> torch.Tensor:
+        """A network input (N, C, H, W) on the device, channels_last where that is fast."""
+        x = torch.from_numpy(array).to(self.device, non_blocking=True)
+        return x.contiguous(memory_format=torch.channels_last) if self.channels_last else x
+
+    def prepare(self, model: torch.nn.Module) -> torch.nn.Module:
+        """The model on the device, in the memory format its inputs come in."""
+        model = model.to(self.device)
+        return model.to(memory_format=torch.channels_last) if self.channels_last else model
+
+
+CPU_FP32 = Compute(torch.device("cpu"), "fp32")

@@ -1,0 +1,28 @@
+"""The runtime checks the metadata's pixel size: absent or null (old models), or a size above 0."""
+
+import json
+
+import pytest
+
+from bonebench.errors import InputError
+from bonebench.runtime.session import DEFAULT_MODEL, Model, check_metadata
+
+
+def _meta(**changes) -> str:
+    info = json.loads(Model(DEFAULT_MODEL, device="cpu", threads=1).info.to_json())
+    return json.dumps({**info, **changes})
+
+
+def test_pixel_size_in_metadata():
+    assert check_metadata(_meta(pixel_mm=None), DEFAULT_MODEL).pixel_mm is None
+    assert check_metadata(_meta(pixel_mm=1), DEFAULT_MODEL).pixel_mm == 1
+    assert check_metadata(_meta(pixel_mm=1.5), DEFAULT_MODEL).pixel_mm == 1.5
+
+
+@pytest.mark.parametrize("value, message", [("1.5", "'pixel_mm' has the wrong type"),
+                                            (True, "'pixel_mm' has the wrong type"),
+                                            (-1.0, "'pixel_mm' must be above 0"),
+                                            (0, "'pixel_mm' must be above 0")])
+def test_bad_pixel_size_is_refused(value, message):
+    with pytest.raises(InputError, match=message):
+        check_metadata(_meta(pixel_mm=value), DEFAULT_MODEL)

@@ -1,0 +1,46 @@
+"""--precision: what auto picks, and that a bf16 run stores its precision and exports like fp32."""
+
+import pytest
+import torch
+
+from bonebench.errors import InputError
+from bonebench.train.config import make_config
+from bonebench.train.precision import Compute, cpu_has_bf16, resolve_precision
+
+CPU = torch.device("cpu")
+
+
+def _cpuinfo(tmp_path, flags):
+    path = tmp_path / "cpuinfo"
+    path.write_text(f"processor\t: 0\nflags\t\t: fpu sse2 {flags}\n\nprocessor\t: 1\nflags\t\t: fpu sse2 {flags}\n")
+    return path
+
+
+def test_bf16_pays_only_with_amx_tiles(tmp_path):
+    assert cpu_has_bf16(_cpuinfo(tmp_path, "avx512f amx_bf16 amx_tile avx512_bf16"))
+    assert not cpu_has_bf16(_cpuinfo(tmp_path, "avx512f avx512_bf16"))  # measured: no faster than fp32
+    assert not cpu_has_bf16(tmp_path / "missing")
+
+
+def test_resolve_precision():
+    assert resolve_precision("fp32", CPU) == "fp32" and resolve_precision("bf16", CPU) == "bf16"
+    assert resolve_precision("auto", CPU) == ("bf16" if cpu_has_bf16() else "fp32")
+    assert resolve_precision("auto", torch.device("cuda")) == "bf16"
+    with pytest.raises(InputError, match="valid precisions: auto, fp32, bf16"):
+        resolve_precision("fp16", CPU)
+
+
+def test_the_config_holds_the_resolved_precision(phantom_dataset):
+    config = make_config("tiny", data=str(phantom_dataset), label="fibula", patients=1, device="cpu")
+    assert config.precision == resolve_precision("auto", CPU)
+    assert make_config("tiny", data="x", label="y", patients=1, precision="bf16").precision == "bf16"
+
+
+def test_bf16_compute_runs_the_network_in_bf16_and_gives_fp32_weights():
+    from bonebench.train.unet import UNet
+
+    compute = Compute(CPU, "bf16")
+    model = compute.prepare(UNet(1, 4))
+    with compute.autocast():
+        out = model(compute.tensor(torch.rand(2, 1, 32, 32).numpy()))
+    assert out.dtype == torch.bfloat16 and next(model.parameters()).dtype == torch.float32
