@@ -14,7 +14,6 @@ from bonebench.errors import InputError
 from bonebench.protocol.network import DEFAULT_CLICK_SIGMA
 from bonebench.protocol.run_folders import RUNS, RunLayout
 from bonebench.study import STUDY_SIZES
-from bonebench.threads import set_threads
 from bonebench.train.config import PRESETS
 
 app = typer.Typer(help="Train segmentation models on few patients.", no_args_is_help=True, cls=OneLineGroup,
@@ -133,10 +132,9 @@ def _train(group_key: str, shared: dict, **settings) -> None:
         group = get_group(group_key)
         preset = resolve_preset(shared.pop("preset"))
         config = make_config(preset, group=group_key, **{**shared, "data": str(shared["data"])}, **settings)
-        typer.echo(f"precision {config.precision}, {set_threads(threads)} CPU threads")
         run = RunLayout(out) if out is not None else RunLayout.default(model_name(group, config.patients))
         result = train(config, run.root, resume=resume, split_file=split_file, show_progress=not quiet,
-                       threads=threads)
+                       threads=threads, report=typer.echo)
         metric = "L1" if group.kind == RESTORATION else "Dice"
         typer.echo(f"{result.name}: best validation {metric} {result.best_value:.4f} at iteration "
                    f"{result.best_iteration} -> {run.best}")

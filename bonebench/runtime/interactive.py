@@ -13,7 +13,9 @@ mandible) is followed piece by piece. The walk stops where the bone ends:
   previous slice's mask. This catches a walk that slips into a neighbouring bone across a joint,
   where the area rules see no jump, and a leak into soft tissue (a mask that grows 4x overlaps
   at most 0.25).
-The numbers come from the phantoms' truth (`python tools/propagation_rules.py`, 4 cases per region,
+With the volume's spacing the numbers follow its slice thickness (runtime.stop_rules: a tighter
+leak rule at 0.6 mm, all three looser towards 5 mm). The numbers below come from the phantoms' truth
+(`python tools/propagation_rules.py`, 4 cases per region,
 128x128x40; docs/results/propagation-rules.md): consecutive slices of one bone overlap by
 p5 >= 0.50 in every region (p1 0.18-0.76: the knee's condyles and the shoulder where the slice cuts
 a bone's end), while a neighbouring bone's next slice overlaps the clicked bone's slice by
@@ -35,12 +37,14 @@ from bonebench.errors import InputError
 from bonebench.kernels import innermost_points, label_components
 from bonebench.protocol.clicks import ClickSet
 from bonebench.protocol.network import THRESHOLD, network_input
-from bonebench.runtime.scaling import SliceScale
+from bonebench.runtime.scaling import SliceScale, check_spacing
+from bonebench.runtime.stop_rules import StopRules
 from bonebench.runtime.session import Model
 
 AIR_HU = -400.0
 SHRINK, LEAK = 0.1, 6.0
 MIN_OVERLAP = 0.3  # share of a new slice's mask that must overlap the previous slice's mask
+DEFAULT_RULES = StopRules(SHRINK, LEAK, MIN_OVERLAP)  # without a slice thickness; with one: StopRules.for_slices
 MIN_PIECE = 4  # pixels: smaller pieces of a slice's mask seed no click in the next slice
 
 
@@ -67,9 +71,12 @@ class InteractiveSession:
         self.hu = hu
         self.model = model
         self.scale = SliceScale.of(model.info.pixel_mm, spacing)
+        checked = check_spacing(spacing)
+        self.rules = StopRules.for_slices(checked[2]) if checked else DEFAULT_RULES
         self.mask = np.zeros(hu.shape, np.uint8)
         self.clicks: dict[int, list[tuple[int, int, bool]]] = {}
         self._walks: dict[int, tuple[int, int]] = {}  # slice filled by propagation -> (start, step) of its walk
+        self.stops: dict[tuple[int, int], tuple[int, str]] = {}  # (start, step) of a walk -> (slice, rule) it stopped at
         self._history: list[_Action] = []
 
     # ------------------------------------------------------------------ user actions
@@ -153,16 +160,21 @@ class InteractiveSession:
             del self._walks[w]
 
     def _walk(self, start: int, step: int, action: _Action, progress) -> None:
+        """Walk from `start` by `step` until a stop rule says the bone ended; the slice and rule are
+        kept in `stops` (start, step) -> (z, rule), for tools and the curious."""
         previous = self.mask[start]
         z = start + step
         while 0 <= z < self.hu.shape[0] and z not in self.clicks:
             seeds = _piece_seeds(previous)
             if not seeds:
+                self.stops[(start, step)] = (z, "no piece to seed")
                 return
             self._remember(action, z)
             self.clicks[z] = [(y, x, True) for y, x in seeds]
             result = self._segment_slice(z)
-            if not _continues(result, previous):
+            rule = stop_rule(result, previous, self.rules)
+            if rule:
+                self.stops[(start, step)] = (z, rule)
                 self.clicks.pop(z)
                 return
             self.mask[z] = result
@@ -171,6 +183,7 @@ class InteractiveSession:
             z += step
             if progress is not None:
                 progress(len(action.slices), self.hu.shape[0])
+        self.stops[(start, step)] = (z, "volume edge" if not 0 <= z < self.hu.shape[0] else "clicked slice")
 
     def _window(self, points: list[tuple[int, int, bool]], side: int) -> tuple[int, int, int, int]:
         """A window (clamped to the slice) around the clicks' centre that holds side x side model pixels."""
@@ -236,10 +249,7 @@ def _piece_seeds(mask: np.ndarray) -> list[tuple[int, int]]:
     return [(int(y), int(x)) for y, x in innermost_points(mask) if sizes[labels[y, x]] >= MIN_PIECE]
 
 
-def _continues(result: np.ndarray, previous: np.ndarray) -> bool:
-    """Whether a propagated slice's mask is still the same bone as the previous slice's."""
-    area, before = int(result.sum()), int(previous.sum())
-    if area == 0 or area < SHRINK * before or area > LEAK * before:
-        return False
-    overlap = int(np.count_nonzero(result & previous))
-    return overlap >= MIN_OVERLAP * area
+def stop_rule(result: np.ndarray, previous: np.ndarray, rules: StopRules = DEFAULT_RULES) -> str:
+    """The stop rule a propagated slice's mask breaks against the previous slice's ("" if it is
+    still the same bone): empty, shrink, leak or overlap."""
+    return rules.broken(result, previous)

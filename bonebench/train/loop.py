@@ -237,13 +237,15 @@ def _progress_bar(name: str, show: bool):
 
 def train(config: TrainConfig, run_dir: str | Path, *, resume: bool = False, split_file: Path | None = None,
           show_progress: bool = True, interrupt_at: int | None = None, prefetch: bool | None = None,
-          threads: int | None = None) -> TrainResult:
+          threads: int | None = None, report=None) -> TrainResult:
     """Train one model into `run_dir` on `threads` CPU threads (bonebench.threads; None: every
     core); `interrupt_at` raises KeyboardInterrupt after that iteration (tests a kill); `prefetch`
     prepares the next minibatch in a background thread (None: when the threads allow it; the same
-    run either way)."""
-    with using_threads(threads):
+    run either way); `report` is told the precision and threads once the run is set up."""
+    with using_threads(threads) as count:
         run = _Run(config, RunLayout(run_dir), resume, split_file, prefetch_thread() if prefetch is None else prefetch)
+        if report is not None:
+            report(f"{run.name}: precision {config.precision}, {count} CPU threads, on {run.device.type}")
         try:
             return _iterate(run, config, show_progress, interrupt_at)
         finally:

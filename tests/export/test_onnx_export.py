@@ -68,3 +68,22 @@ def test_restoration_checkpoint_is_refused(phantom_dataset, tmp_path):
     with pytest.raises(InputError, match="restoration checkpoint segments nothing"):
         export_checkpoint(tmp_path / "r" / "best.pt", tmp_path / "r.onnx")
     assert not (tmp_path / "r.onnx").exists()
+
+
+def test_a_bf16_trained_model_exports_with_fp32_parity(phantom_dataset, tmp_path):
+    """bf16 autocast keeps fp32 weights: export and its parity check are those of an fp32 run."""
+    from bonebench.train.config import make_config
+    from bonebench.train.loop import train
+
+    config = make_config("tiny", data=str(phantom_dataset), label="fibula", patients=1, group="inter",
+                         device="cpu", precision="bf16", iterations=4, val_every=4)
+    train(config, tmp_path / "run", show_progress=False)
+    payload = load_checkpoint(tmp_path / "run" / "best.pt")
+    assert payload["config"]["precision"] == "bf16"
+    assert all(v.dtype == torch.float32 for v in payload["model"].values() if v.is_floating_point())
+    info = export_checkpoint(tmp_path / "run" / "best.pt", tmp_path / "m.onnx")
+    x = np.random.default_rng(1).random((2, info.in_channels, 48, 64)).astype(np.float32)
+    with torch.no_grad():
+        expected = torch.sigmoid(load_network(payload)(torch.from_numpy(x))).numpy()[:, 0]
+    got = ort.InferenceSession(str(tmp_path / "m.onnx"), providers=["CPUExecutionProvider"]).run(None, {"input": x})[0]
+    np.testing.assert_allclose(got[:, 0], expected, atol=FP32_ATOL)

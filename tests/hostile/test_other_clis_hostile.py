@@ -71,10 +71,11 @@ def test_default_preset_is_printed_and_fits_the_machine(phantom_dataset, tmp_pat
                                        "1", "--iterations", "2", "--val-every", "2", "--quiet",
                                        "--out", str(tmp_path / "run")])
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[0].startswith("preset tiny (no GPU seen")
+    assert result.stdout.splitlines()[0].startswith("preset cpu (no GPU seen")
+    assert result.stdout.splitlines()[1].startswith("Seg1: precision ")
     import json
 
-    assert json.loads((tmp_path / "run" / "config.json").read_text())["preset"] == "tiny"
+    assert json.loads((tmp_path / "run" / "config.json").read_text())["preset"] == "cpu"
     from bonebench.cli.train_cli import default_preset
 
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)

@@ -97,16 +97,19 @@ def test_a_background_click_on_a_propagated_slice_cuts_the_propagation(leg_volum
 
 
 def test_stop_rules():
-    from bonebench.runtime.interactive import _continues, _piece_seeds
+    from bonebench.runtime.interactive import _piece_seeds, stop_rule
 
     previous = np.zeros((40, 40), np.uint8)
     previous[10:20, 10:20] = 1
-    assert _continues(np.roll(previous, 2, axis=1), previous)  # a bone drifts a little
-    assert not _continues(np.roll(previous, 9, axis=1), previous)  # slipped onto a neighbour: overlap 0.1
+    assert stop_rule(np.roll(previous, 2, axis=1), previous) == ""  # a bone drifts a little
+    assert stop_rule(np.roll(previous, 9, axis=1), previous) == "overlap"  # slipped onto a neighbour: overlap 0.1
     grown = previous.copy()
     grown[5:35, 5:35] = 1
-    assert not _continues(grown, previous)  # leaks: 9x the area
-    assert not _continues(np.zeros_like(previous), previous)
+    assert stop_rule(grown, previous) == "leak"  # 9x the area
+    assert stop_rule(np.zeros_like(previous), previous) == "empty"
+    speck = np.zeros_like(previous)
+    speck[12, 12] = 1
+    assert stop_rule(speck, previous) == "shrink"  # 1 % of the area
     pieces = previous.copy()
     pieces[30:33, 30:33] = 1
     pieces[1, 1] = 1  # a stray pixel seeds nothing
