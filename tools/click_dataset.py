@@ -9,41 +9,38 @@ Phantom seeds 500.. are used here; tools/one_click_eval.py holds out seeds 900..
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 import numpy as np
 
 from bonebench.data.dataset import Dataset
+from bonebench.data.dataset_layout import DatasetLayout
 from bonebench.data.phantoms import BONE_LABELS, REGIONS, PhantomShape, make_region_phantom
 from bonebench.data.splits import make_split
-from bonebench.data.volume_io import read_volume, write_volume
+from bonebench.data.volume_io import read_volume
 
 MANDIBLE = max(BONE_LABELS.values()) + 1
 TRAIN_SEED = 500
 
 
-def _phantoms(out: Path, per_region: int, shape: PhantomShape) -> list[str]:
+def _phantoms(out: DatasetLayout, per_region: int, shape: PhantomShape) -> list[str]:
     cases = []
     for r, name in enumerate(n for n in REGIONS if n != "mixed"):
         for i in range(per_region):
-            hu, labels, geometry = make_region_phantom(name, TRAIN_SEED + 37 * r + i, shape)
             case = f"{name}_{i:03d}"
-            write_volume(out / "imagesTr" / f"{case}_0000.nii.gz", hu, geometry)
-            write_volume(out / "labelsTr" / f"{case}.nii.gz", labels.astype(np.uint8), geometry)
+            out.write_case(case, *make_region_phantom(name, TRAIN_SEED + 37 * r + i, shape))
             cases.append(case)
     return cases
 
 
-def _openkbp(out: Path, source: Path, count: int) -> list[str]:
+def _openkbp(out: DatasetLayout, source: Path, count: int) -> list[str]:
     """The first `count` training patients of OpenKBP's split (its test patients stay unseen)."""
     dataset = Dataset(source)
     cases = []
     for case in make_split(dataset.case_ids, 0).train[:count]:
-        hu, geometry = read_volume(source / "imagesTr" / f"{case}_0000.nii.gz")
-        mask, _ = read_volume(source / "labelsTr" / f"{case}.nii.gz")
-        write_volume(out / "imagesTr" / f"kbp_{case}_0000.nii.gz", hu, geometry)
-        write_volume(out / "labelsTr" / f"kbp_{case}.nii.gz", ((mask > 0) * MANDIBLE).astype(np.uint8), geometry)
+        hu, geometry = read_volume(dataset.case(case).image_path)
+        mask, _ = read_volume(dataset.case(case).label_path)
+        out.write_case(f"kbp_{case}", hu, ((mask > 0) * MANDIBLE).astype(np.uint8), geometry)
         cases.append(f"kbp_{case}")
     return cases
 
@@ -57,13 +54,13 @@ def main() -> None:
     parser.add_argument("--openkbp", type=Path, default=None)
     parser.add_argument("--openkbp-cases", type=int, default=20)
     args = parser.parse_args()
-    cases = _phantoms(args.out, args.per_region, PhantomShape(size_xy=args.size, slices=args.slices))
+    out = DatasetLayout(args.out)
+    cases = _phantoms(out, args.per_region, PhantomShape(size_xy=args.size, slices=args.slices))
     if args.openkbp is not None:
-        cases += _openkbp(args.out, args.openkbp, args.openkbp_cases)
+        cases += _openkbp(out, args.openkbp, args.openkbp_cases)
     labels = {"background": 0, **BONE_LABELS, "mandible": MANDIBLE}
-    meta = {"name": "bonebench-click-model", "channel_names": {"0": "CT"}, "labels": labels,
-            "numTraining": len(cases), "file_ending": ".nii.gz"}
-    (args.out / "dataset.json").write_text(json.dumps(meta, indent=1) + "\n")
+    out.write_meta({"name": "bonebench-click-model", "channel_names": {"0": "CT"}, "labels": labels,
+                    "numTraining": len(cases)})
     print(f"{args.out}: {len(cases)} cases, labels {', '.join(labels)}")
 
 

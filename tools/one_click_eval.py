@@ -37,9 +37,10 @@ def _phantom_cases(per_region: int, shape: PhantomShape):
 
 
 def _openkbp_cases(root: Path):
-    for case in make_split(Dataset(root).case_ids, 0).test:
-        hu, geometry = read_volume(root / "imagesTr" / f"{case}_0000.nii.gz")
-        mask, _ = read_volume(root / "labelsTr" / f"{case}.nii.gz")
+    dataset = Dataset(root)
+    for case in make_split(dataset.case_ids, 0).test:
+        hu, geometry = read_volume(dataset.case(case).image_path)
+        mask, _ = read_volume(dataset.case(case).label_path)
         yield f"openkbp_{case}", hu.astype(np.float32), (mask > 0).astype(np.uint8), {1: "mandible"}, geometry.spacing
 
 

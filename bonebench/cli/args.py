@@ -1,52 +1,10 @@
-"""Command-line values a user types, checked before any heavy work: clicks and number lists.
-
-Each refusal names the option the bad value came from (--click, --bg-click), so the message points at
-what to fix.
-"""
+"""Command-line values a user types, checked before any heavy work: number lists and ranges (clicks
+are the runtime's: runtime.click_text). Each refusal names the option the bad value came from."""
 
 from __future__ import annotations
 
 import math
 from bonebench.errors import InputError
-
-
-def parse_triple(text: str, option: str) -> tuple[float, float, float]:
-    """Three finite numbers 'x,y,z'."""
-    parts = text.split(",")
-    try:
-        values = tuple(float(p) for p in parts)
-    except ValueError:
-        values = ()
-    if len(values) != 3:
-        raise InputError(f"{option} {text!r}: expected three numbers x,y,z")
-    if not all(math.isfinite(v) for v in values):
-        raise InputError(f"{option} {text!r}: coordinates must be finite numbers")
-    return values
-
-
-def parse_click(text: str, option: str, in_mm: bool) -> tuple[float, float, float]:
-    """A click's numbers: finite; whole numbers when they are voxel indices."""
-    values = parse_triple(text, option)
-    if not in_mm and any(v != round(v) for v in values):
-        raise InputError(f"{option} {text!r}: voxel indices must be whole numbers (use --click-mm for millimetres)")
-    return values
-
-
-def click_voxel(text: str, option: str, geometry, in_mm: bool) -> tuple[int, int, int]:
-    """The voxel index (x, y, z) of a click, inside the volume, or a refusal naming `option`."""
-    values = parse_click(text, option, in_mm)
-    if in_mm:
-        continuous = geometry.physical_to_continuous_index(values)
-        if not all(math.isfinite(v) for v in continuous):
-            raise InputError(f"{option} {text!r}: millimetres too far from the volume")
-        values = tuple(round(v) for v in continuous)
-    index = tuple(int(v) for v in values)
-    size = tuple(geometry.size)
-    if not all(0 <= i < n for i, n in zip(index, size)):
-        where = f"voxel {index[0]},{index[1]},{index[2]}" + (" (from millimetres)" if in_mm else "")
-        raise InputError(f"{option} {text!r}: {where} is outside the volume, whose indices run from 0,0,0 to "
-                         f"{size[0] - 1},{size[1] - 1},{size[2] - 1}")
-    return index
 
 
 def parse_whole_numbers(text: str, option: str, minimum: int = 1) -> tuple[int, ...]:

@@ -15,7 +15,7 @@ from typing import Iterator
 import typer
 from typer.core import TyperArgument, TyperCommand, TyperGroup
 
-from bonebench.errors import InputError
+from bonebench.errors import InputError, one_line
 
 EXIT_BAD_INPUT = 2
 # every app: typer.Typer(**APP) -- plain click help (no rich panels with <bool> and <path> labels)
@@ -33,11 +33,6 @@ def user_errors() -> Iterator[None]:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         raise typer.Exit(130) from None
-
-
-def one_line(text: str) -> str:
-    """A message folded onto one line."""
-    return "; ".join(part.strip() for part in text.strip().splitlines() if part.strip())
 
 
 def _plain_argument(param: TyperArgument) -> None:

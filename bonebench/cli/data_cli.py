@@ -21,6 +21,7 @@ def check_phantom_folder(out: Path) -> None:
     bonebench-<region>-phantoms); never over other data."""
     import json
 
+    from bonebench.data.dataset_layout import DatasetLayout
     from bonebench.errors import InputError
 
     if out.exists() and not out.is_dir():
@@ -28,7 +29,7 @@ def check_phantom_folder(out: Path) -> None:
     if not out.is_dir() or not any(out.iterdir()):
         return
     try:
-        name = str(json.loads((out / "dataset.json").read_text()).get("name"))
+        name = str(json.loads(DatasetLayout(out).meta.read_text()).get("name"))
     except (OSError, ValueError, AttributeError):
         name = ""
     if not (name.startswith("bonebench-") and name.endswith("-phantoms")):
@@ -56,10 +57,11 @@ def phantoms(out: Path = typer.Argument(..., metavar="FOLDER", show_default=Fals
     values in dataset.json)."""
     with user_errors():
         from bonebench.data.checks import check_writable_folder
+        from bonebench.data.dataset_layout import DatasetLayout
         from bonebench.data.phantoms import PhantomShape, write_region_dataset
 
         check_phantom_folder(out)
-        check_writable_folder(out / "dataset.json", "FOLDER")
+        check_writable_folder(DatasetLayout(out).meta, "FOLDER")
 
         shape = PhantomShape(size_xy=size, slices=slices, pixel_mm=pixel_mm, slice_mm=slice_mm)
         ids = write_region_dataset(out, region, cases, seed, shape)

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from bonebench.cli.common import APP, OneLineCommand, user_errors
+from bonebench.export.opsets import DEFAULT_OPSET, MAX_OPSET, MIN_OPSET
 
 app = typer.Typer(**APP)
 
@@ -18,16 +19,16 @@ def export(checkpoint: Path = typer.Argument(..., metavar="CHECKPOINT", show_def
                                     help="ONNX file to write"),
            fp16: bool = typer.Option(False, "--fp16", show_default="off",
                                      help="fp16 inside (for GPUs); fp32 in and out"),
-           opset: int = typer.Option(17, "--opset", metavar="N", help="ONNX opset version (13 or newer)")) -> None:
+           opset: int = typer.Option(DEFAULT_OPSET, "--opset", metavar="N",
+                                     help=f"ONNX opset version ({MIN_OPSET} to {MAX_OPSET})")) -> None:
     """Export a checkpoint to ONNX (dynamic batch, height and width; metadata inside)."""
     with user_errors():
         from bonebench.data.checks import check_input_path, check_output_path
-        from bonebench.export.onnx_export import check_opset, export_checkpoint
+        from bonebench.export.onnx_export import export_checkpoint
 
-        check_opset(opset)
         check_input_path(checkpoint)
         check_output_path(out, "model", [checkpoint], "-o")
-        info = export_checkpoint(checkpoint, out, fp16=fp16, opset=opset)
+        info = export_checkpoint(checkpoint, out, fp16=fp16, opset=opset)  # checks the opset before any work
         size = out.stat().st_size / 1e6
         typer.echo(f"{info.name} ({info.group}, {info.in_channels} input channels, label {info.label}) "
                    f"-> {out} ({size:.1f} MB{', fp16' if fp16 else ''})")

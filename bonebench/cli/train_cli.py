@@ -11,6 +11,8 @@ from bonebench.cli.args import check_positive, parse_whole_numbers
 from bonebench.cli.common import APP, OneLineCommand, OneLineGroup, user_errors
 from bonebench.cli.shared_options import Options, pick, shares
 from bonebench.errors import InputError
+from bonebench.protocol.network import DEFAULT_CLICK_SIGMA
+from bonebench.protocol.run_folders import RUNS, RunLayout
 from bonebench.study import STUDY_SIZES
 from bonebench.train.config import PRESETS
 
@@ -38,7 +40,7 @@ TRAINING: Options = {
     "preset": (Optional[str], typer.Option(
         None, "--preset", metavar="|".join(PRESET_NAMES), show_default="fast with a GPU, cpu without",
         help="training length and size: paper (the study), fast (GPU minutes), cpu (CPU minutes), tiny (tests)")),
-    "out": (Optional[Path], typer.Option(None, "--out", metavar="FOLDER", show_default="runs/<model name>",
+    "out": (Optional[Path], typer.Option(None, "--out", metavar="FOLDER", show_default=f"{RUNS}/<model name>",
                                          help="run folder")),
     "iterations": (Optional[int], typer.Option(None, "--iterations", min=1, metavar="N", show_default=FROM_PRESET,
                                                help="training iterations")),
@@ -106,7 +108,7 @@ def check_run_request(out: Optional[Path], init: Optional[Path], split_file: Opt
     if out is not None:
         if out.exists() and not out.is_dir():
             raise InputError(f"--out {out}: is a file; the run folder must be a folder")
-        check_writable_folder(out / "config.json", "--out")
+        check_writable_folder(RunLayout(out).config, "--out")
 
 
 @app.callback()
@@ -118,7 +120,6 @@ def _train(group_key: str, shared: dict, **settings) -> None:
     """Train one model of `group_key` with the shared options and the group's own settings."""
     with user_errors():
         from bonebench.protocol.kinds import RESTORATION
-        from bonebench.protocol.run_folders import RunLayout
         from bonebench.train.config import make_config
         from bonebench.train.groups import get_group, model_name
         from bonebench.train.loop import train
@@ -131,7 +132,7 @@ def _train(group_key: str, shared: dict, **settings) -> None:
         group = get_group(group_key)
         preset = resolve_preset(shared.pop("preset"))
         config = make_config(preset, group=group_key, **{**shared, "data": str(shared["data"])}, **settings)
-        run = RunLayout(out or Path("runs") / model_name(group, config.patients))
+        run = RunLayout(out) if out is not None else RunLayout.default(model_name(group, config.patients))
         result = train(config, run.root, resume=resume, split_file=split_file, show_progress=not quiet,
                        threads=threads, report=typer.echo)
         metric = "L1" if group.kind == RESTORATION else "Dice"
@@ -162,7 +163,8 @@ def inter(label: str = LABEL, patients: int = PATIENTS,
           prev_mask: bool = typer.Option(False, "--prev-mask", show_default="off",
                                          help="previous prediction as a 4th input channel"),
           init: Optional[Path] = INIT, labels: str = LABELS,
-          click_sigma: Optional[float] = typer.Option(None, "--click-sigma", metavar="PIXELS", show_default="2",
+          click_sigma: Optional[float] = typer.Option(None, "--click-sigma", metavar="PIXELS",
+                                                      show_default=f"{DEFAULT_CLICK_SIGMA:g}",
                                                       help="click map Gaussian sigma"),
           max_interactions: Optional[int] = typer.Option(None, "--max-interactions", min=1, metavar="N",
                                                          show_default="5", help="clicks per slice drawn from 1..N"),

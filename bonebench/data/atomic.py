@@ -12,11 +12,13 @@ import os
 from pathlib import Path
 from typing import Iterator
 
-_COMPOUND_SUFFIXES = (".nii.gz", ".tar.gz")
+from bonebench.data.formats import NIFTI_GZ
+
+_COMPOUND_SUFFIXES = (NIFTI_GZ, ".tar.gz")
 
 
 def file_suffix(path: Path) -> str:
-    """The format suffix, keeping compound ones such as '.nii.gz' whole."""
+    """The format suffix, keeping compound ones such as .nii.gz whole."""
     name = path.name.lower()
     for suffix in _COMPOUND_SUFFIXES:
         if name.endswith(suffix):

@@ -18,15 +18,12 @@ from pathlib import Path
 from typing import Iterable
 
 from bonebench.data.atomic import file_suffix
-from bonebench.data.mask_output import DICOM_SEG_SUFFIXES
+from bonebench.data.formats import MASK_SUFFIXES
 from bonebench.errors import InputError
 
-# The one list of output extensions. Masks: single-file formats SimpleITK writes a label volume to (not
-# .mhd: its voxels go to a second file, which a rename cannot commit together with the header; .mha is
-# the same MetaImage format in one file), and DICOM-SEG's own (owned by data.mask_output, which picks
-# the format).
+# The output extensions by kind; the mask's are data.formats' (the readers and writers share them).
 OUTPUT_FORMATS: dict[str, list[str]] = {
-    "mask": [".nii.gz", ".nii", ".nrrd", ".mha", *DICOM_SEG_SUFFIXES],
+    "mask": list(MASK_SUFFIXES),
     "preview": [".png"],
     "model": [".onnx"],
     "split": [".json"],
@@ -162,22 +159,28 @@ def _inside_existing(path: Path, folder: str | os.PathLike) -> bool:
     return folder.is_dir() and path.exists() and path.resolve().is_relative_to(folder.resolve())
 
 
+def _named(option: str, path: Path) -> str:
+    """How a message names an output: by its option and path (-o mask.png), or by the path alone
+    where there is no option (the napari widget's Save)."""
+    return f"{option} {path}" if option else str(path)
+
+
 def check_output_path(path: str | os.PathLike, kind: str, inputs: Iterable[str | os.PathLike] = (),
                       option: str = "-o", any_suffix: bool = False) -> Path:
     """An output path we can write: a supported extension for `kind` (any with `any_suffix`, when the
     format is named otherwise, e.g. --format dicom-seg), not a folder, not an input, in a folder we can
-    create files in. Returns it as a Path."""
+    create files in. Messages start with `option` (none: the path alone). Returns it as a Path."""
     path = Path(path)
     suffixes = OUTPUT_FORMATS[kind]
     if path.is_dir():
-        raise InputError(f"{option} {path}: is a folder; name a file in it, e.g. {path / ('out' + suffixes[0])}")
+        raise InputError(f"{_named(option, path)}: is a folder; name a file in it, e.g. {path / ('out' + suffixes[0])}")
     suffix = file_suffix(path)
     if suffix not in suffixes and not any_suffix:
-        raise InputError(f"{option} {path}: cannot write a {kind} as {suffix or 'a file without extension'}; "
+        raise InputError(f"{_named(option, path)}: cannot write a {kind} as {suffix or 'a file without extension'}; "
                          f"use {', '.join(suffixes)}")
     for source in inputs:
         if source is not None and (same_file(path, source) or _inside_existing(path, source)):
-            raise InputError(f"{option} {path}: is the input {source}" +
+            raise InputError(f"{_named(option, path)}: is the input {source}" +
                              (" or a file in it" if Path(source).is_dir() else "") +
                              "; writing there would destroy it, choose another output")
     check_writable_folder(path, option)
@@ -190,15 +193,15 @@ def check_writable_folder(path: Path, option: str = "-o") -> None:
     existing = path.parent
     while not existing.exists() and existing != existing.parent:
         if existing.is_symlink():
-            raise InputError(f"{option} {path}: {existing} is a broken link")
+            raise InputError(f"{_named(option, path)}: {existing} is a broken link")
         existing = existing.parent
     if not existing.is_dir():
-        raise InputError(f"{option} {path}: cannot write under {existing}, which is a file, not a folder")
+        raise InputError(f"{_named(option, path)}: cannot write under {existing}, which is a file, not a folder")
     if not os.access(existing, os.W_OK | os.X_OK):
-        raise InputError(f"{option} {path}: folder {existing} is read-only")
+        raise InputError(f"{_named(option, path)}: folder {existing} is read-only")
     try:
         fd, probe = tempfile.mkstemp(prefix=".bonebench-probe-", dir=existing)
         os.close(fd)
         os.unlink(probe)
     except OSError as exc:
-        raise InputError(f"{option} {path}: cannot write in {existing} ({exc.strerror})") from None
+        raise InputError(f"{_named(option, path)}: cannot write in {existing} ({exc.strerror})") from None

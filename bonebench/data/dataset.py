@@ -1,8 +1,4 @@
-"""Datasets on disk in the nnU-Net / Medical Segmentation Decathlon raw layout.
-
-    DATASET/dataset.json
-    DATASET/imagesTr/<case>_0000.nii.gz
-    DATASET/labelsTr/<case>.nii.gz
+"""Datasets on disk in the nnU-Net / Medical Segmentation Decathlon raw layout (data.dataset_layout).
 
 Both label conventions are accepted: nnU-Net v2 (`{"mandible": 1}`) and Decathlon
 (`{"1": "mandible"}`); a Decathlon `training` list, when present, names the files.
@@ -16,6 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
+from bonebench.data.dataset_layout import DatasetLayout
+from bonebench.data.formats import NIFTI_GZ
 from bonebench.data.geometry import VolumeGeometry
 from bonebench.data.volume_io import read_volume
 from bonebench.errors import InputError
@@ -55,7 +53,7 @@ class Dataset:
 
     def __init__(self, root: str | Path):
         self.root = Path(root)
-        meta_path = self.root / "dataset.json"
+        meta_path = DatasetLayout(self.root).meta
         if not meta_path.is_file():
             raise InputError(f"{self.root}: not a dataset folder (no dataset.json)")
         try:
@@ -65,7 +63,8 @@ class Dataset:
         if not isinstance(self.meta, dict) or "labels" not in self.meta:
             raise InputError(f"{meta_path}: has no 'labels' entry")
         self.labels = _label_table(self.meta["labels"])
-        self.file_ending = self.meta.get("file_ending", ".nii.gz")
+        self.file_ending = self.meta.get("file_ending", NIFTI_GZ)
+        self.layout = DatasetLayout(self.root, self.file_ending)
         self.cases = self._find_cases()
         if not self.cases:
             raise InputError(f"{self.root}: dataset has no cases in labelsTr")
@@ -76,19 +75,18 @@ class Dataset:
             for entry in self.meta["training"]:
                 label = self.root / entry["label"]
                 image = self.root / entry["image"]
-                case_id = label.name[: -len(self.file_ending)] if label.name.endswith(self.file_ending) else label.stem
-                if not image.exists():  # Decathlon lists the 4D name; nnU-Net splits into _0000
-                    image = image.with_name(f"{case_id}_0000{self.file_ending}")
+                case_id = self.layout.case_id(label)
+                if not image.exists():  # Decathlon lists the 4D name; nnU-Net splits off each channel
+                    image = image.with_name(self.layout.image_name(case_id))
                 cases.append(Case(case_id, image, label))
             return sorted(cases, key=lambda c: c.case_id)
-        labels_dir = self.root / "labelsTr"
+        labels_dir = self.layout.labels
         if not labels_dir.is_dir():
-            raise InputError(f"{self.root}: no labelsTr folder")
+            raise InputError(f"{self.root}: no {labels_dir.name} folder")
         cases = []
         for label in sorted(labels_dir.glob(f"*{self.file_ending}")):
-            case_id = label.name[: -len(self.file_ending)]
-            image = self.root / "imagesTr" / f"{case_id}_0000{self.file_ending}"
-            cases.append(Case(case_id, image, label))
+            case_id = self.layout.case_id(label)
+            cases.append(Case(case_id, self.layout.image(case_id), label))
         return cases
 
     @property

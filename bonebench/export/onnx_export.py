@@ -18,22 +18,14 @@ import bonebench
 from bonebench.data.atomic import atomic_path
 from bonebench.data.intensity import HU_MAX, HU_MIN
 from bonebench.errors import InputError
+from bonebench.export.opsets import DEFAULT_OPSET, check_opset
 from bonebench.protocol.kinds import RESTORATION
 from bonebench.protocol.model_info import METADATA_KEY, ModelInfo
+from bonebench.protocol.network import DEFAULT_CLICK_SIGMA
 from bonebench.train.checkpoint import load_checkpoint
 from bonebench.train.groups import build_model, get_group
 
 INPUT, OUTPUT = "input", "probability"
-DEFAULT_OPSET = 17
-# 13: the oldest opset whose Resize/ops the U-Net export uses as written; 20: the newest torch's
-# TorchScript exporter writes (torch.onnx._constants.ONNX_TORCHSCRIPT_EXPORTER_MAX_OPSET in torch 2.2-2.13).
-MIN_OPSET, MAX_OPSET = 13, 20
-
-
-def check_opset(opset: int) -> None:
-    """Refuse an opset the exporter cannot write, before any work (torch would dump its graph on stdout)."""
-    if not MIN_OPSET <= opset <= MAX_OPSET:
-        raise InputError(f"--opset {opset}: must be between {MIN_OPSET} and {MAX_OPSET}")
 
 
 class _Probability(torch.nn.Module):
@@ -55,7 +47,7 @@ def model_info(payload: dict, fp16: bool) -> ModelInfo:
     group = get_group(payload["group"])
     config = payload["config"]
     return ModelInfo(group=group.key, kind=group.kind, name=payload["name"], in_channels=group.in_channels,
-                     prev_mask=group.prev_mask, click_sigma=float(config.get("click_sigma", 2.0)),
+                     prev_mask=group.prev_mask, click_sigma=float(config.get("click_sigma", DEFAULT_CLICK_SIGMA)),
                      hu_window=(HU_MIN, HU_MAX), base_width=int(config["base_width"]),
                      patch_size=int(config["patch_size"]), label=payload.get("label_name", ""),
                      training_patients=tuple(payload.get("train_patients", ())),

@@ -3,8 +3,10 @@
 Each bone the user segments has a label value (1, 2, ...) and its own InteractiveSession, so clicks,
 undo and propagation of one bone never touch another. The labels volume is composed from the
 sessions' masks; where two bones claim a voxel the earlier bone (lower label) keeps it, so
-segmenting the tibia after the fibula cannot eat the fibula. Everything here is plain numpy and
-onnxruntime, so the tests drive it without a display, and the widget only forwards events.
+segmenting the tibia after the fibula cannot eat the fibula. The volume must be CT in HU (the rule
+bb-segment applies), and the labels are saved as bb-segment saves a mask (runtime.segment_file), so
+the widget refuses what bb-segment refuses, with the same one line. Everything here is plain numpy
+and onnxruntime, so the tests drive it without a display, and the widget only forwards events.
 """
 
 from __future__ import annotations
@@ -16,13 +18,13 @@ from pathlib import Path
 
 import numpy as np
 
-from bonebench.data.atomic import file_suffix
+from bonebench.data.formats import DICOM_SEG
 from bonebench.data.geometry import VolumeGeometry
 from bonebench.errors import InputError
 from bonebench.runtime.interactive import InteractiveSession
+from bonebench.runtime.segment_file import save_labels
 from bonebench.runtime.session import Model
-
-DICOM_SEG_SUFFIX = ".dcm"
+from bonebench.runtime.volume_input import to_hu
 
 
 @dataclass
@@ -46,7 +48,8 @@ class _Bone:
 
 class Controller:
     """State of one segmentation sitting: a (z, y, x) HU volume, its geometry, the model, one
-    session per label and the composed labels array (uint8, same shape as the volume)."""
+    session per label and the composed labels array (uint8, same shape as the volume). `source` is
+    the file or DICOM folder the volume came from: never overwritten, referenced by a DICOM-SEG."""
 
     def __init__(self, hu: np.ndarray, geometry: VolumeGeometry, model: Model | None = None,
                  source: str | os.PathLike | None = None):
@@ -55,9 +58,9 @@ class Controller:
             raise InputError(f"expected a 3D volume, got shape {hu.shape}")
         if tuple(hu.shape) != geometry.shape_zyx:
             raise InputError(f"volume shape {hu.shape} does not match its geometry {geometry.shape_zyx}")
-        self.hu = hu.astype(np.float32, copy=False)
-        self.geometry = geometry
         self.source = Path(source) if source is not None else None
+        self.hu = to_hu(hu, self.source or "the volume")
+        self.geometry = geometry
         self.model = model if model is not None else Model(device="auto")
         self.labels = np.zeros(hu.shape, np.uint8)
         self.bones: dict[int, _Bone] = {}
@@ -94,6 +97,10 @@ class Controller:
         bone.actions.append(Click(self.label, x, y, z, positive))
         self._compose(slice(z, z + 1))
         self.timings = {"click": time.perf_counter() - t0}
+
+    def check_propagate(self) -> None:
+        """Refuse (InputError) a propagation with nothing to start from, before any work is started."""
+        self._bone().session.check_propagate()
 
     def propagate(self, progress=None) -> tuple[int, int]:
         """Carry the current bone through the volume from its clicked slices; returns the first and
@@ -147,19 +154,15 @@ class Controller:
     # ------------------------------------------------------------------ saving
 
     def save(self, path: str | os.PathLike) -> tuple[Path, str]:
-        """Write the labels with the input's geometry; returns (the file written, a message).
-        `.dcm` asks for DICOM-SEG, which needs a DICOM input; anything else is a SimpleITK volume."""
-        from bonebench.data.volume_io import write_mask
-
+        """Write the labels with the input's geometry, as bb-segment writes a mask (the same checks and
+        refusals; never onto the input); returns (the first file written, a message). `.dcm` asks for
+        a DICOM-SEG (of a DICOM input), one file per bone."""
         t0 = time.perf_counter()
-        path = Path(path)
-        if file_suffix(path).lower() == DICOM_SEG_SUFFIX:
-            written, message = save_dicom_seg(path, self)
-        else:
-            write_mask(path, self.labels, self.geometry)
-            written, message = path, f"saved {path.name} ({len(self.bones)} bone(s), input geometry)"
+        fmt, written = save_labels(path, self.labels, self.geometry, volume=self.source, model=self.model)
         self.timings = {"save": time.perf_counter() - t0}
-        return written, message
+        if fmt == DICOM_SEG:
+            return written[0], f"saved DICOM-SEG: {', '.join(p.name for p in written)}"
+        return written[0], f"saved {written[0].name} ({len(self.bones)} bone(s), input geometry)"
 
     # ------------------------------------------------------------------ internals
 
@@ -176,27 +179,3 @@ class Controller:
         for label in sorted(self.bones, reverse=True):
             out[self.bones[label].session.mask[where] > 0] = label
 
-
-def save_dicom_seg(path: Path, controller: Controller) -> tuple[Path, str]:
-    """One single-segment DICOM-SEG per bone (path itself when there is one bone, else
-    NAME_bone<label>.dcm), referencing the source DICOM series (bonebench.data.dicom_seg)."""
-    from bonebench.data import dicom_seg
-    from bonebench.data.volume_io import read_volume_with_source
-
-    if controller.source is None or not controller.source.is_dir():
-        raise InputError("DICOM-SEG needs a DICOM series as input; save as .nii.gz instead")
-    _, _, source = read_volume_with_source(controller.source)
-    info = controller.model.info
-    bone_name = dicom_seg.default_bone_name(info.label)
-    algorithm = dicom_seg.SegAlgorithm.of_model(info)
-    labels = [label for label in sorted(controller.bones) if (controller.labels == label).any()]
-    if not labels:
-        raise InputError("nothing to save: segment a bone first")
-    stem = path.name[: -len(DICOM_SEG_SUFFIX)]
-    written = []
-    for label in labels:
-        out = path if len(labels) == 1 else path.with_name(f"{stem}_bone{label}{DICOM_SEG_SUFFIX}")
-        dicom_seg.write_dicom_seg(out, controller.labels == label, controller.geometry, source,
-                                  bone=bone_name, algorithm=algorithm)
-        written.append(out)
-    return written[0], f"saved DICOM-SEG: {', '.join(p.name for p in written)}"

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import numpy as np
 
+from bonebench.data.atomic import file_suffix
+from bonebench.data.formats import VOLUME_SUFFIXES
 from bonebench.data.geometry import VolumeGeometry
-
-SUFFIXES = (".nii", ".nii.gz", ".nrrd", ".nhdr", ".mha", ".mhd")
 META_KEY = "bonebench"  # layer.metadata[META_KEY] = {"geometry": dict, "source": str}
 CT_CONTRAST = (-400.0, 1200.0)  # bone and soft tissue both readable
 
@@ -48,7 +48,7 @@ def source_of(metadata: dict) -> Path | None:
 def _is_volume_path(path: Path) -> bool:
     if path.is_dir():
         return _holds_dicom_series(path)
-    return path.name.lower().endswith(SUFFIXES)
+    return path.name.lower().endswith(VOLUME_SUFFIXES)
 
 
 def _holds_dicom_series(folder: Path) -> bool:
@@ -68,16 +68,21 @@ def get_reader(path: str | os.PathLike | list):
 
 
 def read_layers(path: str | os.PathLike | list) -> list[tuple]:
-    """Read one volume as napari layer data: [(array, kwargs, "image")] with physical scale and
-    translate, the geometry and source in the metadata, and a CT contrast window."""
+    """Read one volume as napari layer data: [(array, kwargs, "image")] (see image_layer)."""
     from bonebench.data.volume_io import read_volume
 
     if isinstance(path, (list, tuple)):
         path = path[0]
-    path = Path(path)
     hu, geometry = read_volume(path)
-    name = path.name[:-7] if path.name.lower().endswith(".nii.gz") else path.stem if path.is_file() else path.name
+    return [image_layer(hu, geometry, Path(path))]
+
+
+def image_layer(hu: np.ndarray, geometry: VolumeGeometry, path: Path) -> tuple:
+    """(array, kwargs, "image") for a volume read from `path`: physical scale and translate, the
+    geometry and source in the metadata, and a CT contrast window."""
+    suffix = file_suffix(path) if path.is_file() else ""
+    name = path.name[: len(path.name) - len(suffix)] if suffix else path.name
     kwargs = dict(name=name, colormap="gray", contrast_limits=CT_CONTRAST,
                   metadata={META_KEY: {"geometry": geometry.to_dict(), "source": str(path)}},
                   **layer_transform(geometry))
-    return [(hu, kwargs, "image")]
+    return hu, kwargs, "image"

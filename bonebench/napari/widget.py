@@ -3,7 +3,9 @@
 A click on the volume (with the "bonebench clicks" Points layer selected) segments that slice at
 once; Shift- or Control-click, or the "background" toggle, makes it a background click. Propagation
 (button or Shift-P) runs in a worker thread with a busy progress bar, so the viewer never freezes.
-All decisions live in `controller.Controller`; this module only moves events and shows results.
+All decisions live in `controller.Controller` and the runtime (a volume is opened and a mask saved
+as bb-segment does it, runtime.volume_input and runtime.segment_file); this module only moves events
+and shows results. Bad input is one line in the status, never a traceback.
 """
 
 from __future__ import annotations
@@ -17,10 +19,12 @@ from qtpy.QtCore import QTimer
 from qtpy.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QGridLayout, QLabel, QProgressBar, QPushButton,
                             QVBoxLayout, QWidget)
 
-from bonebench.errors import InputError
+from bonebench.data.formats import DICOM_SEG_SUFFIXES, MASK_FILTERS, NIFTI_GZ, VOLUME_SUFFIXES
+from bonebench.errors import InputError, one_line
 from bonebench.napari.controller import Controller
-from bonebench.napari.reader import geometry_of, layer_transform, read_layers, source_of
+from bonebench.napari.reader import geometry_of, image_layer, layer_transform, source_of
 from bonebench.runtime.session import Model
+from bonebench.runtime.volume_input import open_ct
 
 LABELS_NAME, POINTS_NAME = "bonebench labels", "bonebench clicks"
 FOREGROUND, BACKGROUND = "#19e633", "#ff3333"  # clicks: green on the bone, red on background
@@ -79,18 +83,20 @@ class BonebenchWidget(QWidget):
 
     def choose_volume(self) -> None:
         """Ask for a volume file (NIfTI, NRRD, MHA) or, cancelled, a DICOM series folder."""
-        path, _ = QFileDialog.getOpenFileName(self, "Open CT volume", "",
-                                              "Volumes (*.nii *.nii.gz *.nrrd *.mha *.mhd);;All files (*)")
+        volumes = " ".join(f"*{suffix}" for suffix in VOLUME_SUFFIXES)
+        path, _ = QFileDialog.getOpenFileName(self, "Open CT volume", "", f"Volumes ({volumes});;All files (*)")
         path = path or QFileDialog.getExistingDirectory(self, "Open a DICOM series folder")
         if path:
             self.open_path(path)
 
     def open_path(self, path: str | Path) -> Image | None:
-        """Read a volume with bonebench's reader, add it as an image layer and segment on it."""
+        """Open a volume as bb-segment does (the same checks: a complete file, CT in HU), add it as an
+        image layer and segment on it."""
         try:
-            data, kwargs, _ = read_layers(path)[0]
+            ct = open_ct(path)
         except InputError as exc:
             return self._say(str(exc), error=True)
+        data, kwargs, _ = image_layer(ct.hu, ct.geometry, ct.path)
         layer = self.viewer.add_image(data, **kwargs)
         self.image_combo.setCurrentIndex(self.image_combo.findText(layer.name))
         self.select_clicks_layer()
@@ -140,7 +146,11 @@ class BonebenchWidget(QWidget):
             return
         image = self.viewer.layers[name]
         geometry = geometry_of(image.metadata, image.data.shape, image.scale, image.translate)
-        self.controller = Controller(np.asarray(image.data), geometry, self.model, source_of(image.metadata))
+        try:
+            self.controller = Controller(np.asarray(image.data), geometry, self.model, source_of(image.metadata))
+        except InputError as exc:  # e.g. a layer some other reader opened that is not CT in HU
+            self.controller = None
+            return self._say(str(exc), error=True)
         self._make_layers(geometry)
         self._say(f"{name}: click a bone (select the '{POINTS_NAME}' layer)")
 
@@ -202,10 +212,15 @@ class BonebenchWidget(QWidget):
         return self.worker is not None
 
     def propagate(self) -> None:
-        """Propagate the current bone in a worker thread; the result is shown when it returns."""
+        """Propagate the current bone in a worker thread; the result is shown when it returns.
+        Nothing to propagate from is said at once, without starting the worker."""
         if self.controller is None or self.busy:
             return
-        self.worker = create_worker(self.controller.propagate, _start_thread=False)
+        try:
+            self.controller.check_propagate()
+        except InputError as exc:
+            return self._say(str(exc), error=True)
+        self.worker = create_worker(self._propagate_job, _start_thread=False)
         self.worker.returned.connect(self._propagated)
         self.worker.errored.connect(lambda exc: self._say(str(exc), error=True))
         self.worker.finished.connect(self._idle)
@@ -213,7 +228,17 @@ class BonebenchWidget(QWidget):
         self._say("propagating…")
         self.worker.start()
 
-    def _propagated(self, span: tuple[int, int]) -> None:
+    def _propagate_job(self) -> tuple[int, int] | InputError:
+        """In the worker: the propagation, or the bad-input error it raised, returned rather than
+        raised so that napari shows no traceback for it."""
+        try:
+            return self.controller.propagate()
+        except InputError as exc:
+            return exc
+
+    def _propagated(self, span: tuple[int, int] | InputError) -> None:
+        if isinstance(span, InputError):
+            return self._say(str(span), error=True)
         self._show(f"propagated through slices {span[0]}–{span[1]}")
 
     def _idle(self) -> None:
@@ -238,14 +263,15 @@ class BonebenchWidget(QWidget):
         if self.controller is None:
             return
         dicom = self.controller.source is not None and self.controller.source.is_dir()
-        default = "mask.dcm" if dicom else "mask.nii.gz"
-        path, _ = QFileDialog.getSaveFileName(self, "Save mask", default,
-                                              "NIfTI (*.nii.gz);;DICOM-SEG (*.dcm);;NRRD (*.nrrd);;All files (*)")
+        default = "mask" + (DICOM_SEG_SUFFIXES[0] if dicom else NIFTI_GZ)
+        filters = ";;".join(f"{name} (*{suffix})" for suffix, name in MASK_FILTERS.items())
+        path, _ = QFileDialog.getSaveFileName(self, "Save mask", default, f"{filters};;All files (*)")
         if path:
             self.save_to(path)
 
     def save_to(self, path: str | Path) -> Path | None:
-        """Save the labels with the input's geometry; returns the file written."""
+        """Save the labels with the input's geometry, as bb-segment saves a mask (its refusals shown
+        here: never onto the input, a mask extension, not a folder); returns the file written."""
         if self.controller is None or self.busy:
             return None
         try:
@@ -273,5 +299,6 @@ class BonebenchWidget(QWidget):
         self.progress.setVisible(not enabled)
 
     def _say(self, text: str, error: bool = False) -> None:
-        self.status.setText(("⚠ " if error else "") + text)
+        """The status line; an error is one line, in red."""
+        self.status.setText(("⚠ " + one_line(text)) if error else text)
         self.status.setStyleSheet("color: #ff8080" if error else "")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 RESTORATION_NAME = "Restoration"
+RUNS = Path("runs")  # where bb-train puts a run folder named after its model when no --out is given
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,11 @@ class RunLayout(_Folder):
     @property
     def finished(self) -> bool:
         return self.result.is_file()
+
+    @classmethod
+    def default(cls, model_name: str) -> "RunLayout":
+        """The run folder of a model trained without --out: runs/<model name>."""
+        return cls(RUNS / model_name)
 
 
 class SweepLayout(_Folder):

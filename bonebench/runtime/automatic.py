@@ -1,5 +1,5 @@
-"""Automatic segmentation with Seg / SegPretrained models: every axial slice, batched, padded by the
-protocol's pad rule and cropped back."""
+"""Automatic segmentation with Seg / SegPretrained models: every axial slice, batched (Model.predict
+pads each batch by the protocol's pad rule and crops it back)."""
 
 from __future__ import annotations
 
@@ -8,15 +8,9 @@ from typing import Sequence
 import numpy as np
 
 from bonebench.errors import InputError
-from bonebench.protocol.network import THRESHOLD, network_input, pad_slices
+from bonebench.protocol.network import THRESHOLD, network_input
 from bonebench.runtime.scaling import SliceScale
 from bonebench.runtime.session import Model
-
-
-def predict(model: Model, x: np.ndarray) -> np.ndarray:
-    """Probabilities (N, H, W) for network inputs (N, C, H, W) of any H, W."""
-    h, w = x.shape[2:]
-    return model(pad_slices(x))[:, :h, :w]
 
 
 def segment_volume(model: Model, hu: np.ndarray, *, batch_slices: int = 8,
@@ -32,6 +26,6 @@ def segment_volume(model: Model, hu: np.ndarray, *, batch_slices: int = 8,
         image = hu[z0:z0 + batch_slices]
         if scale.active:
             image = scale.to_model(np.clip(image, *model.info.hu_window).astype(np.float32), shape)
-        probability = predict(model, network_input(image, model.info.inputs))
+        probability = model.predict(network_input(image, model.info.inputs))
         mask[z0:z0 + batch_slices] = scale.to_volume(probability, hu.shape[1:]) > THRESHOLD
     return mask

@@ -37,7 +37,6 @@ from bonebench.errors import InputError
 from bonebench.kernels import innermost_points, label_components
 from bonebench.protocol.clicks import ClickSet
 from bonebench.protocol.network import THRESHOLD, network_input
-from bonebench.runtime.automatic import predict
 from bonebench.runtime.scaling import SliceScale, check_spacing
 from bonebench.runtime.stop_rules import StopRules
 from bonebench.runtime.session import Model
@@ -115,18 +114,25 @@ class InteractiveSession:
         """Carry the mask of the clicked slices up and down until the bone ends; returns the first
         and last slice of the result. `progress(done, total)` is called after each slice (total: the
         volume's slices, an upper bound)."""
-        seeds = [z for z, cl in self.clicks.items() if any(p for _, _, p in cl) and self.mask[z].any()]
-        if not seeds:
-            raise InputError("nothing to propagate: click on the bone first")
+        self.check_propagate()
         action = _Action(walks=dict(self._walks))
-        for start in sorted(seeds):
+        for start in sorted(self._seeds()):
             for step in (1, -1):
                 self._walk(start, step, action, progress)
         self._history.append(action)
         filled = np.flatnonzero(self.mask.any(axis=(1, 2)))
         return int(filled[0]), int(filled[-1])
 
+    def check_propagate(self) -> None:
+        """Refuse (InputError) a propagation with no clicked slice on the bone to start from."""
+        if not self._seeds():
+            raise InputError("nothing to propagate: click on the bone first")
+
     # ------------------------------------------------------------------ internals
+
+    def _seeds(self) -> list[int]:
+        """The slices a propagation starts from: clicked on the bone, with a mask."""
+        return [z for z, cl in self.clicks.items() if any(p for _, _, p in cl) and self.mask[z].any()]
 
     def _check_inside(self, x: int, y: int, z: int) -> None:
         nz, ny, nx = self.hu.shape
@@ -221,7 +227,7 @@ class InteractiveSession:
         clicks = ClickSet.from_points(shape, self.scale.points_to_model(fg, window, shape),
                                       self.scale.points_to_model(bg, window, shape))
         inputs = network_input(image, self.model.info.inputs, clicks, previous)
-        probability = self.scale.to_volume(predict(self.model, inputs), window)[0]
+        probability = self.scale.to_volume(self.model.predict(inputs), window)[0]
         return _keep_clicked(probability > THRESHOLD, fg)
 
 

@@ -19,6 +19,7 @@ import numpy as np
 from bonebench.errors import InputError
 from bonebench.threads import onnxruntime_threads
 from bonebench.protocol.model_info import METADATA_KEY, ModelInfo
+from bonebench.protocol.network import pad_slices
 
 CUDA, CPU = "CUDAExecutionProvider", "CPUExecutionProvider"
 DEFAULT_MODEL = Path(__file__).with_name("models") / "default.onnx"
@@ -164,6 +165,12 @@ class Model:
         self.providers = self.session.get_providers()
         self.on_cuda = self.providers[0] == CUDA
         self._binding = self.session.io_binding() if self.on_cuda else None
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        """Probabilities (N, H, W) for network inputs (N, C, H, W) of any H, W: padded by the
+        protocol's pad rule, run, cropped back."""
+        h, w = x.shape[2:]
+        return self(pad_slices(x))[:, :h, :w]
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         """Probabilities (N, H, W) for inputs (N, C, H, W) float32, H and W multiples of 16."""

@@ -64,7 +64,7 @@ def _score_model(onnx: str, display: str, key: str, n: int, data: str, label: st
     for case_id in test_ids:
         case = _test_case(data, label, case_id)
         scores = score_case(model, case.hu, case.target, noc_every=noc_every, spacing=case.geometry.spacing)
-        rows.append({"model": f"{display}{n}", "group": key, "display": display, "patients": n,
+        rows.append({"model": model_name(get_group(key), n), "group": key, "display": display, "patients": n,
                      "case": case_id, **asdict(scores)})
     return rows
 
@@ -128,14 +128,14 @@ def _examples(sweep: SweepLayout, models, case, device: str) -> None:
         candidates = [m for m in models if m[0] == wanted]
         if not candidates:
             continue
-        key, display, n, run = min(candidates, key=lambda m: m[2])
+        key, _, n, run = min(candidates, key=lambda m: m[2])
         model = Model(exported(run), device=device)
         if model.info.interactive:
             hu, truth = at_model_pixels(model, case.hu[z:z + 1], case.target[z:z + 1], case.geometry.spacing)
             mask = resize_labels(one_click_per_slice(model, hu, truth)[0], case.hu.shape[1:])  # back on the slice
         else:
             mask = segment_volume(model, case.hu[z:z + 1], spacing=case.geometry.spacing)[0]
-        predictions.append((f"{display}{n}", mask))
+        predictions.append((model_name(get_group(key), n), mask))
     reports.plot_examples(case.hu[z], case.target[z], predictions, sweep.examples)
 
 

@@ -12,7 +12,7 @@ from bonebench.errors import InputError
 from bonebench.kernels import dice, innermost_point, iou, label_components, next_click
 from bonebench.protocol.clicks import ClickSet, one_click_inputs
 from bonebench.protocol.network import THRESHOLD, network_input
-from bonebench.runtime.automatic import predict, segment_volume
+from bonebench.runtime.automatic import segment_volume
 from bonebench.runtime.segment import segment
 from bonebench.runtime.session import Model
 
@@ -33,7 +33,7 @@ def one_click_per_slice(model: Model, hu: np.ndarray, truth: np.ndarray, batch: 
     out = np.zeros(truth.shape, np.uint8)
     for z0 in range(0, hu.shape[0], batch):
         inputs = one_click_inputs(hu[z0:z0 + batch], truth[z0:z0 + batch], model.info.inputs)
-        out[z0:z0 + batch] = predict(model, inputs) > THRESHOLD
+        out[z0:z0 + batch] = model.predict(inputs) > THRESHOLD
     return out
 
 
@@ -52,7 +52,7 @@ def noc_slice(model: Model, hu_slice: np.ndarray, truth: np.ndarray) -> tuple[in
         clicked[click.y, click.x] = True
         inputs = network_input(hu_slice[None], model.info.inputs, ClickSet.from_points(truth.shape, fg, bg),
                                probability[None])
-        probability = predict(model, inputs)[0]
+        probability = model.predict(inputs)[0]
         prediction = probability > THRESHOLD
         score = iou(truth, prediction)
         for target in NOC_TARGETS:

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from bonebench.data.atomic import atomic_path, write_text_atomic
+from bonebench.train.groups import get_group, model_name
 
 # The study's Table 1 (test Dice), for --paper.
 PAPER_TABLE = {
@@ -59,8 +60,8 @@ def table_markdown(rows: list[dict], groups: list[tuple[str, str]], sizes: list[
         extra = ["| patients | model | one click per volume, propagated (Dice vs clicked bone) | NoC@85 | NoC@90 |",
                  "|---|---|---|---|---|"]
         for n in sizes:
-            for key, display in interactive:
-                extra.append(f"| {n} | {display}{n} | {_cell(values(key, n, 'dice_propagated'))} | "
+            for key, _ in interactive:
+                extra.append(f"| {n} | {model_name(get_group(key), n)} | {_cell(values(key, n, 'dice_propagated'))} | "
                              f"{_cell(values(key, n, 'noc85'), 2)} | {_cell(values(key, n, 'noc90'), 2)} |")
         text += "\nInteractive models beyond the study (RITM clicker, capped at 20 clicks per slice):\n\n" + \
                 "\n".join(extra) + "\n"

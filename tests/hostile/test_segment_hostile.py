@@ -368,12 +368,12 @@ def test_model_that_is_not_onnx(ct, tmp_path, capfd, content):
 
 # ---------------------------------------------------------------- after inference: nothing left
 def test_failure_while_saving_leaves_neither_mask_nor_preview(ct, tmp_path, monkeypatch):
-    import bonebench.runtime.preview as preview
+    import bonebench.runtime.segment_file as segment_file
 
     def broken(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(preview, "write_preview", broken)
+    monkeypatch.setattr(segment_file, "write_preview", broken)
     out, png = tmp_path / "new" / "m.nii.gz", tmp_path / "new" / "p.png"
     result = runner.invoke(app, _str(_seg(ct, out, "--preview", png, "--no-propagate")))
     assert result.exit_code != 0

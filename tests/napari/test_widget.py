@@ -171,3 +171,71 @@ def test_an_image_layer_already_open_is_used(qtbot, leg, model):
     x, y, z = leg.click
     mouse_click(widget.points_layer, viewer.layers["ct"].data_to_world((z, y, x)))
     assert dice(leg.fibula[z], widget.labels_layer.data[z] == 1) >= MIN_DICE
+
+
+# ---------------------------------------------------------------- bb-segment's refusals, in the widget
+def bb_segment_refusal(args) -> str:
+    """bb-segment's one error line for these arguments, without 'error: ' and the option name."""
+    from typer.testing import CliRunner
+
+    from bonebench.cli.segment_cli import app
+    from tests.conftest import one_line_error
+
+    line = one_line_error(CliRunner().invoke(app, [str(a) for a in args] + ["--device", "cpu"]))
+    return line.removeprefix("error: ").removeprefix("-o ")
+
+
+def widget_error(widget) -> str:
+    text = widget.status.text()
+    assert text.startswith("⚠ ") and "\n" not in text and "Traceback" not in text, text
+    return text.removeprefix("⚠ ")
+
+
+def test_save_onto_its_own_input_is_refused_and_the_input_stays(qtbot, viewer_widget, leg):
+    from tests.hostile.conftest import digest
+
+    _, widget, image = viewer_widget
+    x, y, z = leg.click
+    mouse_click(widget.points_layer, world(image, x, y, z))
+    before = digest(leg.path)
+    assert widget.save_to(leg.path) is None
+    assert "is the input" in widget_error(widget)
+    assert digest(leg.path) == before
+
+
+@pytest.mark.parametrize("name", ["mask.png", "mask.txt", "mask", "folder"])
+def test_saving_where_no_mask_can_go_gives_bb_segments_line(qtbot, viewer_widget, leg, tmp_path, name):
+    """x.png would be one 2D slice and .txt, no extension or a folder an ITK crash: refused instead,
+    with the line bb-segment prints for the same -o, and nothing written."""
+    _, widget, image = viewer_widget
+    x, y, z = leg.click
+    mouse_click(widget.points_layer, world(image, x, y, z))
+    target = tmp_path / name
+    if name == "folder":
+        target.mkdir()
+    assert widget.save_to(target) is None
+    assert widget_error(widget) == bb_segment_refusal([leg.path, "--click", f"{x},{y},{z}", "-o", target])
+    assert sorted(p.name for p in tmp_path.iterdir()) == (["folder"] if name == "folder" else [])
+
+
+def test_a_volume_not_in_hu_is_refused_with_bb_segments_line(qtbot, leg, model, tmp_path):
+    import SimpleITK as sitk
+
+    image = sitk.GetImageFromArray((leg.hu.astype(np.int32) + 1024).clip(0, 4095).astype(np.uint16))
+    path = tmp_path / "plus1024.nii.gz"
+    sitk.WriteImage(image, str(path))
+    viewer = ViewerModel()
+    widget = BonebenchWidget(viewer, model=model)
+    qtbot.addWidget(widget)
+    assert widget.open_path(path) is None and widget.controller is None and len(viewer.layers) == 0
+    x, y, z = leg.click
+    expected = bb_segment_refusal([path, "--click", f"{x},{y},{z}", "-o", tmp_path / "m.nii.gz"])
+    assert widget_error(widget) == expected and "Hounsfield" in expected
+
+
+def test_propagate_before_any_click_says_so(qtbot, viewer_widget, capfd):
+    _, widget, _ = viewer_widget
+    widget.buttons["Propagate"].click()
+    assert not widget.busy  # refused at once: no worker, so no traceback toast from one
+    assert "nothing to propagate" in widget_error(widget)
+    assert "Traceback" not in capfd.readouterr().err

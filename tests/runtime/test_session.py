@@ -44,6 +44,18 @@ def _two_input_model(path, with_metadata=True):
     onnx.save(model, str(path))
 
 
+def test_predict_pads_any_slice_size_and_crops_back():
+    """Model.predict owns the pad rule: a 50x37 input gives 50x37 probabilities, those of the
+    padded 64x48 input (multiples of 16) cropped back."""
+    model = Model(device="cpu", threads=1)
+    x = np.random.default_rng(0).random((2, model.info.in_channels, 50, 37), dtype=np.float32)
+    probability = model.predict(x)
+    padded = np.zeros((2, model.info.in_channels, 64, 48), np.float32)
+    padded[:, :, :50, :37] = x
+    assert probability.shape == (2, 50, 37)
+    np.testing.assert_allclose(probability, model(padded)[:, :50, :37], atol=1e-6)
+
+
 def test_wrong_models(tmp_path):
     (tmp_path / "text.onnx").write_text("hello")
     with pytest.raises(InputError, match="not an ONNX model"):
@@ -68,7 +80,7 @@ import bonebench.runtime.session, bonebench.runtime.interactive, bonebench.runti
 import bonebench.runtime.preview, bonebench.kernels, bonebench.data
 import bonebench.runtime.segment, bonebench.protocol, bonebench.study.metrics
 from pathlib import Path
-from bonebench.cli.segment_cli import SegmentRequest, run_segment
+from bonebench.runtime.segment_file import SegmentRequest, run_segment
 print(run_segment(SegmentRequest(Path({str(path)!r}), Path({str(tmp_path / 'm.nii.gz')!r}), ('{x},{y},{z}',),
                                  device='cpu', threads=1)))
 assert 'torch' not in [m for m in sys.modules if sys.modules[m] is not None]

@@ -7,10 +7,10 @@ documents the ranges and where they come from). `REGIONS` is the one registry: t
 (`make_region_phantom`, `write_region_dataset`) and the `bb-data phantoms --region` choices read it.
 """
 
+from bonebench.data.phantoms.bones import BONE_LABELS
 from bonebench.data.phantoms.legs import (FIBULA, LABELS, TIBIA, PhantomShape, make_phantom,
                                           write_phantom_dataset)
-from bonebench.data.phantoms.registry import (BONE_LABELS, REGIONS, make_region_phantom, region_labels,
-                                              write_region_dataset)
+from bonebench.data.phantoms.registry import REGIONS, make_region_phantom, region_labels, write_region_dataset
 
 __all__ = ["FIBULA", "TIBIA", "LABELS", "PhantomShape", "make_phantom", "write_phantom_dataset",
            "BONE_LABELS", "REGIONS", "make_region_phantom", "region_labels", "write_region_dataset"]

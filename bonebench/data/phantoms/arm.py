@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from bonebench.data.phantoms.anatomy import Bone, Grid, capsule, curve, ellipsoid, rounded_box, tube
+from bonebench.data.phantoms.bones import BONE_LABELS as L
 from bonebench.data.phantoms.render import Scene, body_layers
 from bonebench.data.phantoms.spread import Patient
 
@@ -53,8 +54,6 @@ def radius(grid: Grid, p: dict, patient: Patient, label: int) -> Bone:
 
 
 def build(grid: Grid, p: dict, patient: Patient) -> Scene:
-    from bonebench.data.phantoms.registry import BONE_LABELS as L
-
     s, side = p["s"], patient.side
     scene = Scene(soft=body_layers(grid, (side * 2 * s, 2 * s), (40 * s, 33 * s), patient))
     if patient.vessel_hu is not None:  # radial and ulnar arteries, anterior

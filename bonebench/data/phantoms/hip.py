@@ -16,6 +16,7 @@ import math
 import numpy as np
 
 from bonebench.data.phantoms.anatomy import Bone, Grid, capsule, cup, ellipsoid, frame
+from bonebench.data.phantoms.bones import BONE_LABELS
 from bonebench.data.phantoms.render import Scene, body_layers
 from bonebench.data.phantoms.spread import Patient
 
@@ -85,8 +86,6 @@ def pelvis(grid: Grid, p: dict, patient: Patient, label: int) -> Bone:
 
 
 def build(grid: Grid, p: dict, patient: Patient) -> Scene:
-    from bonebench.data.phantoms.registry import BONE_LABELS
-
     side, s = patient.side, p["s"]
     scene = Scene(soft=body_layers(grid, (-side * 70 * s, 10 * s), (190 * s, 135 * s), patient))
     if patient.vessel_hu is not None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from bonebench.data.phantoms.anatomy import Bone, Grid, capsule, cylinder, ellipsoid
+from bonebench.data.phantoms.bones import BONE_LABELS as L
 from bonebench.data.phantoms.render import Scene, body_layers
 from bonebench.data.phantoms.spread import Patient
 
@@ -73,8 +74,6 @@ def patella(grid: Grid, p: dict, patient: Patient, label: int) -> Bone:
 
 
 def build(grid: Grid, p: dict, patient: Patient) -> Scene:
-    from bonebench.data.phantoms.registry import BONE_LABELS as L
-
     s, side, g = p["s"], patient.side, patient.joint_gap
     scene = Scene(soft=body_layers(grid, (side * 4 * s, 4 * s), (64 * s, 60 * s), patient))
     if patient.vessel_hu is not None:  # popliteal artery and vein behind the joint

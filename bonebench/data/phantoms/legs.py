@@ -14,7 +14,6 @@ Hand-written because no library makes anatomical CT phantoms of the leg; the blu
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,10 +21,9 @@ from pathlib import Path
 import numpy as np
 import SimpleITK as sitk
 
-from bonebench.data.atomic import write_text_atomic
-from bonebench.errors import InputError
+from bonebench.data.dataset_layout import DatasetLayout
 from bonebench.data.geometry import VolumeGeometry
-from bonebench.data.volume_io import write_volume
+from bonebench.errors import InputError
 
 FIBULA, TIBIA = 1, 2
 LABELS = {"background": 0, "fibula": FIBULA, "tibia": TIBIA}
@@ -255,24 +253,20 @@ def _gaussian(volume: np.ndarray, sigma_mm: tuple[float, float, float],
 
 def write_phantom_dataset(out: str | Path, cases: int, seed: int = 0,
                           shape: PhantomShape = PhantomShape()) -> list[str]:
-    """Write `cases` phantoms as an nnU-Net raw dataset (imagesTr, labelsTr, dataset.json)."""
-    out = Path(out)
+    """Write `cases` phantoms as an nnU-Net raw dataset (data.dataset_layout)."""
+    layout = DatasetLayout(out)
     case_ids = []
     for i in range(cases):
         case_id = f"leg_{i:03d}"
-        hu, labels, geometry = make_phantom(seed * 100_003 + i, shape)
-        write_volume(out / "imagesTr" / f"{case_id}_0000.nii.gz", hu, geometry)
-        write_volume(out / "labelsTr" / f"{case_id}.nii.gz", labels, geometry)
+        layout.write_case(case_id, *make_phantom(seed * 100_003 + i, shape))
         case_ids.append(case_id)
-    meta = {
+    layout.write_meta({
         "name": "bonebench-leg-phantoms",
         "description": f"Procedural lower-leg CT phantoms (bonebench), seed {seed}, "
                        f"{shape.size_xy}x{shape.size_xy}x{shape.slices}",
         "channel_names": {"0": "CT"},
         "labels": LABELS,
         "numTraining": cases,
-        "file_ending": ".nii.gz",
         "bonebench_phantom": {"seed": seed, "size_xy": shape.size_xy, "slices": shape.slices},
-    }
-    write_text_atomic(out / "dataset.json", json.dumps(meta, indent=1) + "\n")
+    })
     return case_ids

@@ -1,12 +1,11 @@
 """The region registry: one entry per phantom region, read by the factory and by `bb-data phantoms`.
 
-Label values are global (one value per bone name in every region), so a `mixed` dataset and the
-single-region datasets agree, and `legs` keeps its historical 1 = fibula, 2 = tibia.
+Label values are global (`bones.BONE_LABELS`: one value per bone name in every region), so a `mixed`
+dataset and the single-region datasets agree.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
@@ -14,15 +13,13 @@ from typing import Callable
 
 import numpy as np
 
-from bonebench.data.atomic import write_text_atomic
-from bonebench.data.phantoms import legs
+from bonebench.data.dataset_layout import DatasetLayout
+from bonebench.data.phantoms import arm, hip, knee, legs, shoulder, thorax
+from bonebench.data.phantoms.bones import BONE_LABELS
 from bonebench.data.phantoms.legs import PhantomShape
-from bonebench.data.volume_io import write_volume
+from bonebench.data.phantoms.render import render
+from bonebench.data.phantoms.spread import draw_patient
 from bonebench.errors import InputError
-
-BONE_LABELS = {"fibula": 1, "tibia": 2, "femur": 3, "patella": 4, "pelvis": 5, "humerus": 6,
-               "scapula": 7, "clavicle": 8, "radius": 9, "ulna": 10, "vertebra": 11, "rib": 12,
-               "sternum": 13}
 
 
 @dataclass(frozen=True)
@@ -37,9 +34,6 @@ class Region:
 def _anatomical(module: ModuleType, midline: bool = False) -> Callable:
     """A maker for a region module (draw + build): patient spread, then anatomy, then rendering."""
     def make(seed: int, shape: PhantomShape):
-        from bonebench.data.phantoms.render import render
-        from bonebench.data.phantoms.spread import draw_patient
-
         rng = np.random.default_rng(seed)
         patient = draw_patient(rng, shape.size_xy, shape.slices, module.CORE_MM, midline=midline,
                                fixed=(shape.pixel_mm, shape.slice_mm))
@@ -58,8 +52,6 @@ def _mixed(seed: int, shape: PhantomShape):
 
 
 def _registry() -> dict[str, Region]:
-    from bonebench.data.phantoms import arm, hip, knee, shoulder, thorax
-
     regions = {"legs": Region("legs", ("fibula", "tibia"), legs.make_phantom)}
     for module, midline in ((knee, False), (hip, False), (shoulder, False), (arm, False), (thorax, True)):
         name = module.__name__.rsplit(".", 1)[1]
@@ -95,20 +87,17 @@ def write_region_dataset(out: str | Path, name: str, cases: int, seed: int = 0,
     write_phantom_dataset."""
     if region(name).name == "legs":
         return legs.write_phantom_dataset(out, cases, seed, shape)
-    out = Path(out)
+    layout = DatasetLayout(out)
     case_ids = []
     for i in range(cases):
         case_id = f"{name}_{i:03d}"
-        hu, labels, geometry = make_region_phantom(name, seed * 100_003 + i, shape)
-        write_volume(out / "imagesTr" / f"{case_id}_0000.nii.gz", hu, geometry)
-        write_volume(out / "labelsTr" / f"{case_id}.nii.gz", labels, geometry)
+        layout.write_case(case_id, *make_region_phantom(name, seed * 100_003 + i, shape))
         case_ids.append(case_id)
-    meta = {"name": f"bonebench-{name}-phantoms",
-            "description": f"Procedural {name} CT phantoms (bonebench), seed {seed}, "
-                           f"{shape.size_xy}x{shape.size_xy}x{shape.slices}",
-            "channel_names": {"0": "CT"}, "labels": region_labels(name), "numTraining": cases,
-            "file_ending": ".nii.gz",
-            "bonebench_phantom": {"region": name, "seed": seed, "size_xy": shape.size_xy,
-                                  "slices": shape.slices, "pixel_mm": shape.pixel_mm, "slice_mm": shape.slice_mm}}
-    write_text_atomic(out / "dataset.json", json.dumps(meta, indent=1) + "\n")
+    layout.write_meta({"name": f"bonebench-{name}-phantoms",
+                       "description": f"Procedural {name} CT phantoms (bonebench), seed {seed}, "
+                                      f"{shape.size_xy}x{shape.size_xy}x{shape.slices}",
+                       "channel_names": {"0": "CT"}, "labels": region_labels(name), "numTraining": cases,
+                       "bonebench_phantom": {"region": name, "seed": seed, "size_xy": shape.size_xy,
+                                             "slices": shape.slices, "pixel_mm": shape.pixel_mm,
+                                             "slice_mm": shape.slice_mm}})
     return case_ids

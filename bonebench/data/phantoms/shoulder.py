@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from bonebench.data.phantoms.anatomy import Bone, Grid, capsule, curve, ellipsoid, frame, tube
+from bonebench.data.phantoms.bones import BONE_LABELS as L
 from bonebench.data.phantoms.render import Scene, body_layers
 from bonebench.data.phantoms.spread import Patient
 
@@ -80,8 +81,6 @@ def clavicle(grid: Grid, p: dict, patient: Patient, label: int) -> Bone:
 
 
 def build(grid: Grid, p: dict, patient: Patient) -> Scene:
-    from bonebench.data.phantoms.registry import BONE_LABELS as L
-
     s, side, g = p["s"], patient.side, patient.joint_gap
     scene = Scene(soft=body_layers(grid, (-side * 80 * s, 15 * s), (185 * s, 120 * s), patient))
     if patient.vessel_hu is not None:  # axillary artery and vein, anteromedial

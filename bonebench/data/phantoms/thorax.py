@@ -18,6 +18,7 @@ import math
 import numpy as np
 
 from bonebench.data.phantoms.anatomy import Bone, Grid, capsule, curve, cylinder, rounded_box, tube
+from bonebench.data.phantoms.bones import BONE_LABELS as L
 from bonebench.data.phantoms.render import Scene, body_layers
 from bonebench.data.phantoms.spread import Patient
 
@@ -84,8 +85,6 @@ def sternum(grid: Grid, p: dict, patient: Patient, label: int) -> Bone:
 
 
 def build(grid: Grid, p: dict, patient: Patient) -> Scene:
-    from bonebench.data.phantoms.registry import BONE_LABELS as L
-
     s, (a, b) = p["s"], p["chest"]
     scene = Scene(soft=body_layers(grid, (0, -10 * s), (a + 40 * s, b + 45 * s), patient))
     for side in (-1, 1):  # lungs inside the ribs, mediastinum and spine between them

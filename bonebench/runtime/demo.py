@@ -1,0 +1,35 @@
+"""bb-demo's work: a leg phantom written to a folder, one click on the right fibula segmented as
+bb-segment segments a file (run_segment), and the 3D Dice against the phantom's truth."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bonebench.data.checks import check_output_path
+from bonebench.data.formats import NIFTI_GZ
+from bonebench.data.phantoms import FIBULA, PhantomShape, make_phantom
+from bonebench.data.volume_io import read_volume, write_volume
+from bonebench.kernels import dice, innermost_point
+from bonebench.runtime.segment_file import SegmentRequest, run_segment
+
+DEMO_SHAPE = PhantomShape(size_xy=256, slices=60)
+
+
+def run_demo(out: Path, seed: int, model: Path | None = None, device: str = "auto") -> list[str]:
+    """Write OUT/phantom.nii.gz, OUT/fibula_mask.nii.gz and OUT/preview.png; returns the lines to print."""
+    volume, mask_path = out / f"phantom{NIFTI_GZ}", out / f"fibula_mask{NIFTI_GZ}"
+    preview = out / "preview.png"
+    for path in (volume, mask_path):
+        check_output_path(path, "mask", (), "--out")
+    check_output_path(preview, "preview", (), "--out")
+    hu, labels, geometry = make_phantom(seed, DEMO_SHAPE)
+    write_volume(volume, hu, geometry)
+    truth = labels == FIBULA
+    truth[:, :, hu.shape[2] // 2:] = False  # the right leg's fibula: the image's left half (LPS)
+    z = hu.shape[0] // 2
+    y, x = innermost_point(truth[z])
+    summary = run_segment(SegmentRequest(volume, mask_path, (f"{x},{y},{z}",), model=model, device=device,
+                                         preview=preview))
+    mask = read_volume(mask_path)[0] > 0
+    return [summary, f"one click at x={x}, y={y}, z={z}: 3D Dice against the phantom's right fibula "
+                     f"{dice(truth, mask):.3f}; preview: {preview}"]

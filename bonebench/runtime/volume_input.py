@@ -1,0 +1,94 @@
+"""A CT volume a user names, checked the same way wherever it is opened (bb-segment, bb-demo, the
+napari widget): the file decodes completely, its slices are large enough for the model, it fits in
+memory, and its values are Hounsfield units, or become HU with an explicit intensity offset. Each
+refusal is one InputError line."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bonebench.data.checks import check_volume_file
+from bonebench.data.dicom_series import DicomSource
+from bonebench.data.geometry import VolumeGeometry
+from bonebench.data.intensity import hu_problem
+from bonebench.data.volume_io import read_volume_with_source, volume_size, volume_voxels
+from bonebench.errors import InputError
+from bonebench.runtime.session import check_fits
+
+MEMORY_SHARE = 0.5  # refuse volumes whose working set would take more than this share of free memory
+BYTES_PER_VOXEL = 12  # the file's voxels, a float32 copy, the mask and slack
+
+
+@dataclass(frozen=True)
+class CtVolume:
+    """A volume read and checked: HU (float32, z, y, x), its geometry, its DICOM source (a series
+    folder's, else None) and the path it came from."""
+
+    hu: np.ndarray
+    geometry: VolumeGeometry
+    source: DicomSource | None
+    path: Path
+
+
+def _available_memory() -> int | None:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None
+
+
+def check_memory(volume: str | os.PathLike) -> None:
+    """Refuse a volume whose header says its working set takes more than MEMORY_SHARE of free memory."""
+    voxels = volume_voxels(volume)
+    available = _available_memory()
+    if voxels is None or available is None:
+        return
+    needed = voxels * BYTES_PER_VOXEL
+    if needed > MEMORY_SHARE * available:
+        raise InputError(f"{volume}: too large for this machine's memory (needs about {needed / 2**30:.1f} GiB, "
+                         f"{available / 2**30:.1f} GiB available)")
+
+
+def check_volume_input(volume: str | os.PathLike) -> None:
+    """What can be checked before reading the voxels: the file decodes completely, its size (from the
+    header) fits the model and the machine's memory."""
+    check_volume_file(volume)
+    size = volume_size(volume)
+    if size is not None and len(size) == 3:
+        check_fits(size[::-1], volume)
+    check_memory(volume)
+
+
+def to_hu(values: np.ndarray, name: str | os.PathLike, intensity_offset: float | None = None) -> np.ndarray:
+    """The volume in HU (float32, the offset added); refuses one that does not look like CT in HU
+    (data.intensity.hu_problem) or is too small for the model. `name` heads the message."""
+    check_fits(values.shape, name)
+    hu = values.astype(np.float32, copy=False)
+    if intensity_offset:
+        hu = hu + np.float32(intensity_offset)
+    problem = hu_problem(hu, confirmed=intensity_offset is not None)
+    if problem is not None:
+        shifted = f" after --intensity-offset {intensity_offset:g}" if intensity_offset is not None else ""
+        raise InputError(f"{name}: does not look like CT in Hounsfield units{shifted}: {problem}. If the stored "
+                         "values are HU plus a constant, pass --intensity-offset N (added to every value, e.g. "
+                         "-1024); refusing rather than giving a wrong mask")
+    return hu
+
+
+def read_ct(volume: str | os.PathLike, intensity_offset: float | None = None) -> CtVolume:
+    """Read a volume (a file or a DICOM series folder) as HU, refusing what to_hu refuses."""
+    values, geometry, source = read_volume_with_source(volume)
+    return CtVolume(to_hu(values, volume, intensity_offset), geometry, source, Path(volume))
+
+
+def open_ct(volume: str | os.PathLike, intensity_offset: float | None = None) -> CtVolume:
+    """check_volume_input, then read_ct: every check a user's volume gets, in one call."""
+    check_volume_input(volume)
+    return read_ct(volume, intensity_offset)
