@@ -402,3 +402,29 @@ def test_output_overwriting_a_file_inside_the_input_dicom_folder(tmp_path, capfd
     victim.write_bytes(b"keep me")
     refuse(app, [folder, "--click", "1,1,1", "-o", victim, "--device", "cpu"], capfd, inputs=[folder],
            message="or a file in it")
+
+
+# ---------------------------------------------------------------- issue 20: the values the model will see
+@pytest.mark.parametrize("name, convert, offset, message", [
+    ("plus1024.nii.gz", lambda hu: (hu.astype(np.int32) + 1024).clip(0, 4095).astype(np.uint16), "1024",
+     "pass --intensity-offset -1024"),
+    ("plus1024.nii.gz", lambda hu: (hu.astype(np.int32) + 1024).clip(0, 4095).astype(np.uint16), "0",
+     "pass --intensity-offset -1024"),
+    ("hu.nii.gz", lambda hu: hu, "-1024", "run without --intensity-offset"),
+])
+def test_wrong_intensity_offset_names_the_one_it_needs(ct, tmp_path, capfd, name, convert, offset, message):
+    path = _stored(ct, tmp_path, name, convert)
+    out = tmp_path / "m.nii.gz"
+    line = refuse(app, _seg((path, *ct[1:]), out, "--intensity-offset", offset), capfd, inputs=[path],
+                  outputs=[out], message=message)
+    assert f"after --intensity-offset {offset}" in line
+
+
+@pytest.mark.parametrize("value", [np.nan, np.inf, -np.inf])
+def test_non_finite_voxels_anywhere_are_refused_naming_where(ct, tmp_path, capfd, value):
+    hu = ct[1].astype(np.float32)
+    hu[1, 2, 3] = value  # (z, y, x): far from the click
+    path = _stored((None, hu), tmp_path, "nan.nrrd", lambda v: v)  # ITK writes NaN to NIfTI as 0
+    out = tmp_path / "m.nii.gz"
+    refuse(app, _seg((path, *ct[1:]), out), capfd, inputs=[path], outputs=[out],
+           message="1 NaN or infinite voxel(s), the first at voxel 3,2,1")
