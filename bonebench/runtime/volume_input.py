@@ -112,6 +112,7 @@ def to_hu(values: np.ndarray, name: str | os.PathLike, intensity_offset: float |
 def read_ct(volume: str | os.PathLike, intensity_offset: float | None = None) -> CtVolume:
     """Read a volume (a file or a DICOM series folder) as HU, refusing what to_hu refuses."""
     values, geometry, source = read_volume_with_source(volume, check_finite=False)
+    geometry.check_spacing(volume)
     return CtVolume(to_hu(values, volume, intensity_offset), geometry, source, Path(volume))
 
 

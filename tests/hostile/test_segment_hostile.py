@@ -428,3 +428,32 @@ def test_non_finite_voxels_anywhere_are_refused_naming_where(ct, tmp_path, capfd
     out = tmp_path / "m.nii.gz"
     refuse(app, _seg((path, *ct[1:]), out), capfd, inputs=[path], outputs=[out],
            message="1 NaN or infinite voxel(s), the first at voxel 3,2,1")
+
+
+# ---------------------------------------------------------------- issue 20: geometry before inference
+@pytest.mark.parametrize("spacing, message", [((1000.0, 1.0, 2.0), "spacing x = 1000 mm"),
+                                              ((1.0, 1e-4, 2.0), "spacing y = 0.0001 mm"),
+                                              ((1.0, 1.0, 25.0), "spacing z = 25 mm")])
+def test_spacing_outside_the_clinical_range_is_refused(ct, tmp_path, capfd, spacing, message):
+    image = sitk.GetImageFromArray(ct[1])
+    image.SetSpacing(spacing)
+    path = tmp_path / "odd.nii.gz"
+    sitk.WriteImage(image, str(path))
+    out = tmp_path / "m.nii.gz"
+    refuse(app, _seg((path, *ct[1:]), out), capfd, inputs=[path], outputs=[out], message=message)
+
+
+@pytest.mark.parametrize("positions, message", [
+    ([k * 2.5 for k in range(8) if k != 4], "slice003.dcm and slice004.dcm are 5 mm apart, the other slices "
+                                            "2.5 mm, about 1 slice(s) missing"),
+    ([0.0, 2.5, 5.0, 8.5, 10.0, 12.5, 15.0, 17.5], "uneven DICOM series"),
+])
+def test_dicom_series_with_a_missing_or_uneven_slice_is_refused(ct, tmp_path, capfd, positions, message):
+    from tests.dicom_series import write_ct_series
+
+    folder = tmp_path / "series"
+    hu = ct[1][: len(positions)]
+    write_ct_series(folder, hu, spacing=(1.0, 1.0, 2.5), positions=[(0.0, 0.0, z) for z in positions])
+    out = tmp_path / "m.nii.gz"
+    refuse(app, [folder, "--click", "10,10,1", "-o", out, "--device", "cpu"], capfd, inputs=[folder],
+           outputs=[out], message=message)
