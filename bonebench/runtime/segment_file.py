@@ -16,11 +16,11 @@ from bonebench.data.checks import check_output_path, same_file
 from bonebench.data.geometry import VolumeGeometry
 from bonebench.data.mask_output import MaskTarget
 from bonebench.errors import InputError
-from bonebench.runtime.click_text import click_voxel, parse_click
+from bonebench.runtime.click_text import parse_click, place_clicks
 from bonebench.runtime.preview import write_preview
 from bonebench.runtime.segment import segment
 from bonebench.runtime.session import Model
-from bonebench.runtime.volume_input import check_volume_input, read_ct
+from bonebench.runtime.volume_input import as_ct, check_volume_input, read_values
 
 
 @dataclass(frozen=True)
@@ -64,9 +64,9 @@ def run_segment(request: SegmentRequest) -> str:
     t0 = time.perf_counter()
     target = check_request(request)
     model = Model(request.model, device=request.device, threads=request.threads)
-    ct = read_ct(request.volume, request.intensity_offset)
-    clicks = [click_voxel(c, "--click", ct.geometry, request.click_mm) for c in request.clicks]
-    bg_clicks = [click_voxel(c, "--bg-click", ct.geometry, request.click_mm) for c in request.bg_clicks]
+    values, geometry, source = read_values(request.volume)
+    clicks, bg_clicks = place_clicks(request.clicks, request.bg_clicks, geometry, request.click_mm, values)
+    ct = as_ct(request.volume, values, geometry, source, request.intensity_offset)
     t1 = time.perf_counter()
     result = segment(ct.hu, model, clicks, bg_clicks, propagate=request.propagate, spacing=ct.geometry.spacing)
     t2 = time.perf_counter()

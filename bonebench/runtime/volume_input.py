@@ -109,11 +109,22 @@ def to_hu(values: np.ndarray, name: str | os.PathLike, intensity_offset: float |
     return hu
 
 
-def read_ct(volume: str | os.PathLike, intensity_offset: float | None = None) -> CtVolume:
-    """Read a volume (a file or a DICOM series folder) as HU, refusing what to_hu refuses."""
+def read_values(volume: str | os.PathLike) -> tuple[np.ndarray, VolumeGeometry, DicomSource | None]:
+    """A volume's stored values (not yet checked as HU), its geometry (spacing checked) and DICOM source."""
     values, geometry, source = read_volume_with_source(volume, check_finite=False)
     geometry.check_spacing(volume)
+    return values, geometry, source
+
+
+def as_ct(volume: str | os.PathLike, values: np.ndarray, geometry: VolumeGeometry, source: DicomSource | None,
+          intensity_offset: float | None = None) -> CtVolume:
+    """The CtVolume of read_values' result, refusing what to_hu refuses."""
     return CtVolume(to_hu(values, volume, intensity_offset), geometry, source, Path(volume))
+
+
+def read_ct(volume: str | os.PathLike, intensity_offset: float | None = None) -> CtVolume:
+    """Read a volume (a file or a DICOM series folder) as HU, refusing what read_values and to_hu refuse."""
+    return as_ct(volume, *read_values(volume), intensity_offset)
 
 
 def open_ct(volume: str | os.PathLike, intensity_offset: float | None = None) -> CtVolume:

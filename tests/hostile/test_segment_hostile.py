@@ -433,7 +433,7 @@ def test_non_finite_voxels_anywhere_are_refused_naming_where(ct, tmp_path, capfd
 # ---------------------------------------------------------------- issue 20: geometry before inference
 @pytest.mark.parametrize("spacing, message", [((1000.0, 1.0, 2.0), "spacing x = 1000 mm"),
                                               ((1.0, 1e-4, 2.0), "spacing y = 0.0001 mm"),
-                                              ((1.0, 1.0, 25.0), "spacing z = 25 mm")])
+                                              ((1.0, 1.0, 1000.0), "spacing z = 1000 mm")])
 def test_spacing_outside_the_clinical_range_is_refused(ct, tmp_path, capfd, spacing, message):
     image = sitk.GetImageFromArray(ct[1])
     image.SetSpacing(spacing)
@@ -457,3 +457,24 @@ def test_dicom_series_with_a_missing_or_uneven_slice_is_refused(ct, tmp_path, ca
     out = tmp_path / "m.nii.gz"
     refuse(app, [folder, "--click", "10,10,1", "-o", out, "--device", "cpu"], capfd, inputs=[folder],
            outputs=[out], message=message)
+
+
+# ---------------------------------------------------------------- issue 20: clicks that contradict the volume
+def test_the_same_voxel_as_bone_and_background_is_refused(ct, tmp_path, capfd):
+    out = tmp_path / "m.nii.gz"
+    x, y, z = ct[3].split(",")
+    line = refuse(app, _seg(ct, out, "--bg-click", f"{x},{y},{z}"), capfd, inputs=[ct[0]], outputs=[out],
+                  message="is also a --click")
+    assert line.startswith("error: --bg-click ")
+
+
+@pytest.mark.parametrize("option", ["--click", "--bg-click"])
+def test_a_click_on_a_nan_voxel_is_named_as_such(ct, tmp_path, capfd, option):
+    hu = ct[1].astype(np.float32)
+    hu[2, 3, 4] = np.nan
+    path = _stored((None, hu), tmp_path, "nan.nrrd", lambda v: v)  # ITK writes NaN to NIfTI as 0
+    out = tmp_path / "m.nii.gz"
+    extra = [option, "4,3,2"]
+    line = refuse(app, _seg((path, *ct[1:]), out, *extra), capfd, inputs=[path], outputs=[out],
+                  message="voxel 4,3,2 is nan in the volume")
+    assert line.startswith(f"error: {option} ")
