@@ -478,3 +478,35 @@ def test_a_click_on_a_nan_voxel_is_named_as_such(ct, tmp_path, capfd, option):
     line = refuse(app, _seg((path, *ct[1:]), out, *extra), capfd, inputs=[path], outputs=[out],
                   message="voxel 4,3,2 is nan in the volume")
     assert line.startswith(f"error: {option} ")
+
+
+# ---------------------------------------------------------------- issue 20: messages that name the real cause
+def test_model_that_is_a_folder(ct, tmp_path, capfd):
+    folder = tmp_path / "models"
+    folder.mkdir()
+    out = tmp_path / "m.nii.gz"
+    refuse(app, _seg(ct, out, "--model", folder), capfd, inputs=[ct[0], folder], outputs=[out],
+           message="is a folder, expected an .onnx file")
+
+
+def test_ctrl_c_while_onnxruntime_loads_is_an_interruption(ct, tmp_path, monkeypatch):
+    """An ImportError of a half-imported onnxruntime, raised while handling Ctrl-C: exit 130, 'interrupted'."""
+    import builtins
+    import sys
+
+    real_import = builtins.__import__
+
+    def interrupted_import(name, *args, **kwargs):
+        if name == "onnxruntime":
+            try:
+                raise KeyboardInterrupt
+            except KeyboardInterrupt:
+                raise ImportError("cannot import name 'InferenceSession' from partially initialized module") from None
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.delitem(sys.modules, "onnxruntime", raising=False)
+    monkeypatch.setattr(builtins, "__import__", interrupted_import)
+    out = tmp_path / "m.nii.gz"
+    result = runner.invoke(app, _str(_seg(ct, out)))
+    assert result.exit_code == 130, result.output
+    assert result.stderr.strip() == "interrupted" and not out.exists()
