@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from bonebench.data.checks import check_output_path, same_file
+from bonebench.data.dicom_seg import bone_name
 from bonebench.data.geometry import VolumeGeometry
 from bonebench.data.mask_output import MaskTarget
 from bonebench.errors import InputError
@@ -51,6 +52,8 @@ def check_request(request: SegmentRequest) -> MaskTarget:
         check_output_path(request.preview, "preview", target.inputs, "--preview")
         if same_file(request.preview, request.out):
             raise InputError(f"--preview {request.preview}: is the mask's own path")
+    if request.bone is not None:
+        bone_name(request.bone)
     for option, texts in (("--click", request.clicks), ("--bg-click", request.bg_clicks)):
         for text in texts:
             parse_click(text, option, request.click_mm)
@@ -72,7 +75,8 @@ def run_segment(request: SegmentRequest) -> str:
     t2 = time.perf_counter()
     extra = [] if request.preview is None else \
         [(request.preview, lambda tmp: write_preview(tmp, ct.hu, result.mask, result.focus))]
-    target.save(result.mask, ct.geometry, model.info, bone=request.bone, source=ct.source, extra=extra)
+    bone = None if request.bone is None else bone_name(request.bone)
+    target.save(result.mask, ct.geometry, model.info, bone=bone, source=ct.source, extra=extra)
     where = model.providers[0].replace("ExecutionProvider", "")
     return (f"{request.out}: {result.voxels} voxels, {result.voxels * ct.geometry.voxel_volume_ml:.2f} mL, "
             f"{len(result.slices)} slices ({model.info.name} on {where}); load {t1 - t0:.2f} s, "

@@ -510,3 +510,18 @@ def test_ctrl_c_while_onnxruntime_loads_is_an_interruption(ct, tmp_path, monkeyp
     result = runner.invoke(app, _str(_seg(ct, out)))
     assert result.exit_code == 130, result.output
     assert result.stderr.strip() == "interrupted" and not out.exists()
+
+
+def test_unknown_bone_name_is_refused_listing_the_known_ones(ct, tmp_path, capfd):
+    out = tmp_path / "m.nii.gz"
+    line = refuse(app, _seg(ct, out, "--bone", "wristbone"), capfd, inputs=[ct[0]], outputs=[out],
+                  message="--bone 'wristbone': unknown bone; known: calcaneus, clavicle")
+    assert "'bone' for the generic" in line
+
+
+@pytest.mark.parametrize("text, name", [("jawbone", "mandible"), ("Lower-Jaw", "mandible"), ("Fibula", "fibula"),
+                                        ("shin bone", "tibia"), ("bone", "bone")])
+def test_bone_synonyms_map_to_their_coded_bone(text, name):
+    from bonebench.data.dicom_seg import bone_name
+
+    assert bone_name(text) == name
