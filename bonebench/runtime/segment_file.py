@@ -9,6 +9,7 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -17,6 +18,7 @@ from bonebench.data.dicom_seg import bone_name
 from bonebench.data.geometry import VolumeGeometry
 from bonebench.data.mask_output import MaskTarget
 from bonebench.errors import InputError
+from bonebench.kernels.cache import COMPILING, cache_is_cold
 from bonebench.runtime.click_text import parse_click, place_clicks
 from bonebench.runtime.preview import write_preview
 from bonebench.runtime.segment import segment
@@ -61,15 +63,17 @@ def check_request(request: SegmentRequest) -> MaskTarget:
     return target
 
 
-def run_segment(request: SegmentRequest) -> str:
+def run_segment(request: SegmentRequest, report: Callable[[str], None] | None = None) -> str:
     """Check, read, segment (runtime.segment), write the mask and preview together (both or neither);
-    returns the summary line."""
+    returns the summary line. `report` gets progress lines: the one-time kernel compilation."""
     t0 = time.perf_counter()
     target = check_request(request)
     model = Model(request.model, device=request.device, threads=request.threads)
     values, geometry, source = read_values(request.volume)
     clicks, bg_clicks = place_clicks(request.clicks, request.bg_clicks, geometry, request.click_mm, values)
     ct = as_ct(request.volume, values, geometry, source, request.intensity_offset)
+    if report is not None and cache_is_cold():
+        report(COMPILING)
     t1 = time.perf_counter()
     result = segment(ct.hu, model, clicks, bg_clicks, propagate=request.propagate, spacing=ct.geometry.spacing)
     t2 = time.perf_counter()
