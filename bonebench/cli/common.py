@@ -80,6 +80,9 @@ class _OneLineErrors:
             rv = super().main(args=args, prog_name=prog_name, complete_var=complete_var,
                               standalone_mode=False, **extra)
         except CLICK_ERRORS as exc:
+            if type(exc).__name__ == "NoArgsIsHelpError":  # a group called alone: its usage, as --help prints it
+                print(exc.ctx.get_help())
+                sys.exit(0)
             hint = f" (see {exc.ctx.command_path} --help)" if getattr(exc, "ctx", None) is not None else ""
             print(f"error: {one_line(exc.format_message())}{hint}", file=sys.stderr)
             sys.exit(exc.exit_code)

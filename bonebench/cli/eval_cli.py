@@ -71,9 +71,11 @@ def evaluate(target: Path = typer.Argument(..., metavar="RUN|MODEL", show_defaul
             typer.echo(f"wrote {sweep.results_csv}, {sweep.table.name}, {sweep.curves.name}, {sweep.examples.name}")
             return
         from bonebench.study.evaluation import evaluate_model
+        from bonebench.study.reports import score_lines
 
-        for row in evaluate_model(target, data, label, device=device, noc_every=noc_every, split_path=split):
-            typer.echo(", ".join(f"{k}={v:.4f}" if isinstance(v, float) else f"{k}={v}" for k, v in row.items()))
+        for line in score_lines(evaluate_model(target, data, label, device=device, noc_every=noc_every,
+                                               split_path=split)):
+            typer.echo(line)
 
 
 def main() -> None:

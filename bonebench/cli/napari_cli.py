@@ -26,9 +26,12 @@ def check_display() -> None:
 
 
 @app.command(cls=OneLineCommand)
-def napari_app(volume: Optional[Path] = typer.Argument(None, help="CT volume: NIfTI, NRRD, MHA or a DICOM series folder"),
-               model_path: Optional[Path] = typer.Option(None, "--model", help="ONNX model (default: the shipped one)")
-               ) -> None:
+def napari_app(volume: Optional[Path] = typer.Argument(None, metavar="VOLUME", show_default="none",
+                                                      help="CT volume in HU: a NIfTI, NRRD or MHA file, or a DICOM "
+                                                           "series folder"),
+               model_path: Optional[Path] = typer.Option(None, "--model", metavar="FILE",
+                                                         show_default="the shipped model",
+                                                         help="ONNX model made by bb-export")) -> None:
     """Open napari with VOLUME and the bonebench widget: click a bone, propagate, save the mask."""
     with user_errors():
         check_display()

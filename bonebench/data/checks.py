@@ -52,6 +52,16 @@ def check_input_path(path: str | os.PathLike) -> Path:
     return path
 
 
+def check_model_file(path: str | os.PathLike, expected: str = "an .onnx file") -> Path:
+    """A model path names a file: a folder or a missing path is refused by what it is."""
+    path = Path(path)
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder, expected {expected}")
+    if not path.is_file():
+        raise InputError(f"{path}: no such model file")
+    return path
+
+
 def check_volume_file(path: str | os.PathLike) -> Path:
     """An input volume exists, is readable and decodes completely (gzip stream, NIfTI voxel count)."""
     path = check_input_path(path)

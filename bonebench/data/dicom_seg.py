@@ -38,6 +38,26 @@ BONE_CODES = {
     "calcaneus": "Calcaneus", "talus": "Talus",
 }
 GENERIC_BONE = "Bone"  # codes.SCT.Bone (272673000), under the category Tissue
+# everyday names a user may type for --bone -> the name in BONE_CODES they mean
+BONE_SYNONYMS = {
+    "jaw": "mandible", "jawbone": "mandible", "lower jaw": "mandible", "upper jaw": "maxilla",
+    "shinbone": "tibia", "shin bone": "tibia", "thighbone": "femur", "thigh bone": "femur",
+    "kneecap": "patella", "collarbone": "clavicle", "collar bone": "clavicle", "shoulder blade": "scapula",
+    "breastbone": "sternum", "breast bone": "sternum", "tailbone": "coccyx", "heel bone": "calcaneus",
+    "hip bone": "pelvis", "hipbone": "pelvis", "cranium": "skull",
+}
+
+
+def bone_name(text: str) -> str:
+    """The bone a user's --bone names: a name of BONE_CODES (any case), a synonym of one (jawbone ->
+    mandible), or "bone" for the generic SNOMED CT "Bone"; anything else is refused listing the names,
+    rather than silently coded as the generic "Bone"."""
+    key = " ".join(text.strip().lower().replace("_", " ").replace("-", " ").split())
+    key = BONE_SYNONYMS.get(key, key)
+    if key in BONE_CODES or key == "bone":
+        return key
+    raise InputError(f"--bone {text!r}: unknown bone; known: {', '.join(sorted(BONE_CODES))} (or 'bone' for the "
+                     "generic SNOMED CT code)")
 
 
 @dataclass(frozen=True)

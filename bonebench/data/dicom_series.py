@@ -57,6 +57,28 @@ def series_file_names(folder: Path) -> list[str]:
     return list(sitk.ImageSeriesReader.GetGDCMSeriesFileNames(str(folder), series_ids[0]))
 
 
+SLICE_GAP_RTOL = 0.1  # slice distances within 10 % of the usual one are even (positions are rounded in files)
+
+
+def check_even_slices(files: list[str], positions: list[tuple[float, float, float]], normal: np.ndarray) -> None:
+    """Refuse a series whose slices are not evenly spaced along the slice normal, naming the largest
+    departure: the files on either side and their distance against the usual one. A volume has one
+    slice spacing, so ITK would stack a series with a missing slice on a stretched grid (it only warns,
+    and the warning never reaches the user) and every mask on it would be on the wrong grid."""
+    if len(positions) < 3:
+        return
+    along = np.asarray(positions, dtype=np.float64) @ np.asarray(normal, dtype=np.float64)
+    steps = np.diff(along)
+    usual = float(np.median(steps))
+    departure = np.abs(steps - usual)
+    k = int(np.argmax(departure))
+    if departure[k] > SLICE_GAP_RTOL * abs(usual) or usual == 0:
+        missing = f", about {round(steps[k] / usual) - 1} slice(s) missing" if usual and steps[k] / usual > 1.5 else ""
+        raise InputError(f"{Path(files[k]).parent}: uneven DICOM series: {Path(files[k]).name} and "
+                         f"{Path(files[k + 1]).name} are {abs(steps[k]):.3g} mm apart, the other slices "
+                         f"{abs(usual):.3g} mm{missing}; refusing rather than stacking them on a wrong grid")
+
+
 def read_dicom_series(folder: Path) -> tuple[sitk.Image, DicomSource]:
     """Read a DICOM series folder as one image, with its source files in the image's slice order."""
     files = series_file_names(folder)
@@ -70,6 +92,7 @@ def read_dicom_series(folder: Path) -> tuple[sitk.Image, DicomSource]:
             raise InputError(f"{files[z]}: DICOM file without SOP Instance UID or Image Position (Patient)")
         uids.append(reader.GetMetaData(z, _SOP_UID).strip().rstrip("\x00"))
         positions.append(tuple(float(v) for v in reader.GetMetaData(z, _POSITION).split("\\")))
+    check_even_slices(files, positions, np.asarray(image.GetDirection(), dtype=np.float64).reshape(3, 3)[:, 2])
     series_uid = reader.GetMetaData(0, _SERIES_UID).strip().rstrip("\x00") if reader.HasMetaDataKey(0, _SERIES_UID) else ""
     source = DicomSource(folder=Path(folder), series_instance_uid=series_uid, files=tuple(Path(f) for f in files),
                          sop_instance_uids=tuple(uids), positions=tuple(positions))

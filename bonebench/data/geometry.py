@@ -7,6 +7,23 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import SimpleITK as sitk
 
+from bonebench.errors import InputError
+
+# The voxel sizes (mm) a CT can have, the one owner of this range (input volumes here, model and
+# training pixel sizes in data.resample.check_pixel_mm). No clinical CT is outside it: in-plane pixels
+# run 0.2-1 mm (micro-CT extremity scanners 0.05-0.1 mm, coarse or OpenKBP-like scans up to 5.4 mm),
+# slices 0.5-10 mm. A spacing of 1000 mm or 1e-4 mm is a broken header (metres, microns, or a missing
+# value), and every volume in mL and every millimetre-based rule would be wrong with it.
+SPACING_MM = (0.05, 20.0)
+# Slices (z) may be thicker: the thick-slice leg phantoms that tests and quick demos draw reach 44 mm
+# (a 350 mm leg in 8 slices). 100 mm still refuses metres read as millimetres and a missing value.
+SLICE_MM = (0.05, 100.0)
+
+
+def spacing_problem(value: float, allowed: tuple[float, float] = SPACING_MM) -> bool:
+    """Whether a voxel size in mm lies outside `allowed` (SPACING_MM) or is not a finite number."""
+    return not (isinstance(value, (int, float)) and np.isfinite(value) and allowed[0] <= value <= allowed[1])
+
 
 @dataclass(frozen=True)
 class VolumeGeometry:
@@ -35,6 +52,15 @@ class VolumeGeometry:
         image.SetOrigin(self.origin)
         image.SetDirection(self.direction)
         return image
+
+    def check_spacing(self, name) -> None:
+        """Refuse pixels outside SPACING_MM or slices outside SLICE_MM, naming the axis and its value;
+        `name` heads the message."""
+        for axis, value, allowed in zip("xyz", self.spacing, (SPACING_MM, SPACING_MM, SLICE_MM)):
+            if spacing_problem(value, allowed):
+                raise InputError(f"{name}: voxel spacing {axis} = {value:g} mm is outside {allowed[0]:g}-"
+                                 f"{allowed[1]:g} mm, where every clinical CT lies; the file's header is wrong "
+                                 "(metres or microns?): fix its spacing")
 
     @property
     def shape_zyx(self) -> tuple[int, int, int]:

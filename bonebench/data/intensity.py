@@ -57,3 +57,36 @@ def hu_problem(values: np.ndarray, *, confirmed: bool = False) -> str | None:
                 else "CT in HU has air near -1000")
         return f"{found}; {hint}"
     return None
+
+
+# ---------------------------------------------------------------- the offset a volume needs
+STORAGE_STEP = 1024.0  # storage offsets are multiples of 1024 (HU + 1024 in uint16; 32768 for int16 shifts)
+FAT_BELOW_HU = -50.0  # fat is about -100 HU: a body CT (cropped or not) holds something darker than -50
+PADDING_BELOW_HU = -2500.0  # scanner padding outside the field of view (-3024) is not air
+AIR_LEVEL_HU = (-1200.0, -800.0)  # where air (and -1024 padding) lies in HU
+
+
+def air_shift(values: np.ndarray) -> float | None:
+    """The multiple of STORAGE_STEP to add so that air lands at -1000 HU, or None when it already does.
+
+    Two ways a volume is shifted, whatever offset was applied: its darkest 0.1 % is brighter than
+    FAT_BELOW_HU (no air, no fat: it is air moved up, e.g. HU + 1024 read as HU; a CT in HU always holds
+    fat or air), or the median of its dark voxels (at or below AIR_BELOW_HU, scanner padding below
+    PADDING_BELOW_HU left out) lies outside AIR_LEVEL_HU (air moved down, e.g. -1024 added to HU).
+    No shift is named when the shifted volume would hold no tissue (an 8-bit picture is not shifted HU).
+    """
+    flat = np.asarray(values).ravel()
+    flat = flat[:: max(1, flat.size // SAMPLE_VOXELS)].astype(np.float32)
+    if flat.size == 0:
+        return None
+    low, high = (float(v) for v in np.percentile(flat, [0.1, 99.9]))
+    if low >= FAT_BELOW_HU:
+        shift = STORAGE_STEP * min(-1.0, round((-1000.0 - low) / STORAGE_STEP))
+        return shift if high + shift >= TISSUE_ABOVE_HU else None
+    dark = flat[(flat <= AIR_BELOW_HU) & (flat > PADDING_BELOW_HU)]
+    if dark.size < MIN_AIR_SHARE * flat.size:
+        return None
+    level = float(np.median(dark))
+    if AIR_LEVEL_HU[0] <= level <= AIR_LEVEL_HU[1]:
+        return None
+    return STORAGE_STEP * round((-1000.0 - level) / STORAGE_STEP) or None

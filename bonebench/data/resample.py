@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from bonebench.data.geometry import VolumeGeometry
+from bonebench.data.geometry import SPACING_MM, VolumeGeometry, spacing_problem
 from bonebench.errors import InputError
 
 # Pixel sizes within this relative difference of the model's are used as they are: resampling
@@ -17,11 +17,12 @@ SAME_SPACING_RTOL = 0.02
 
 
 def check_pixel_mm(pixel_mm: float | None, source: str = "pixel size") -> None:
-    """A pixel size is None / 0 (no resampling) or a finite size in mm within 0.05-20."""
+    """A pixel size is None / 0 (no resampling) or a finite size in mm within data.geometry.SPACING_MM."""
     if pixel_mm is None or pixel_mm == 0:
         return
-    if not (isinstance(pixel_mm, (int, float)) and np.isfinite(pixel_mm) and 0.05 <= pixel_mm <= 20):
-        raise InputError(f"{source} must be 0 (no resampling) or between 0.05 and 20 mm, got {pixel_mm}")
+    if spacing_problem(pixel_mm):
+        raise InputError(f"{source} must be 0 (no resampling) or between {SPACING_MM[0]:g} and {SPACING_MM[1]:g} mm, "
+                         f"got {pixel_mm}")
 
 
 def needs_resampling(spacing_yx: tuple[float, float], pixel_mm: float | None) -> bool:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from bonebench.errors import InputError
 
 
@@ -48,3 +50,24 @@ def click_voxel(text: str, option: str, geometry, in_mm: bool) -> tuple[int, int
         raise InputError(f"{option} {text!r}: {where} is outside the volume, whose indices run from 0,0,0 to "
                          f"{size[0] - 1},{size[1] - 1},{size[2] - 1}")
     return index
+
+
+def place_clicks(clicks, bg_clicks, geometry, in_mm: bool, values: np.ndarray | None = None
+                 ) -> tuple[list[tuple[int, int, int]], list[tuple[int, int, int]]]:
+    """The voxels (x, y, z) of the --click and --bg-click texts, refusing a voxel given as both (it
+    cannot be bone and not bone) and, with the volume's `values` (z, y, x), a click on a NaN or
+    infinite voxel (named as such: the model sees no intensity there)."""
+    fg = [click_voxel(text, "--click", geometry, in_mm) for text in clicks]
+    bg = [click_voxel(text, "--bg-click", geometry, in_mm) for text in bg_clicks]
+    for text, voxel in zip(bg_clicks, bg):
+        if voxel in fg:
+            raise InputError(f"--bg-click {text!r}: voxel {voxel[0]},{voxel[1]},{voxel[2]} is also a --click; a "
+                             "voxel cannot be both the bone and not the bone")
+    if values is not None:
+        for option, texts, voxels in (("--click", clicks, fg), ("--bg-click", bg_clicks, bg)):
+            for text, (x, y, z) in zip(texts, voxels):
+                value = float(values[z, y, x])
+                if not math.isfinite(value):
+                    raise InputError(f"{option} {text!r}: voxel {x},{y},{z} is {value} in the volume, not a "
+                                     "CT value; click on the bone")
+    return fg, bg

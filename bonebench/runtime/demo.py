@@ -4,24 +4,30 @@ bb-segment segments a file (run_segment), and the 3D Dice against the phantom's 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 from bonebench.data.checks import check_output_path
 from bonebench.data.formats import NIFTI_GZ
 from bonebench.data.phantoms import FIBULA, PhantomShape, make_phantom
 from bonebench.data.volume_io import read_volume, write_volume
 from bonebench.kernels import dice, innermost_point
+from bonebench.kernels.cache import COMPILING, cache_is_cold
 from bonebench.runtime.segment_file import SegmentRequest, run_segment
 
 DEMO_SHAPE = PhantomShape(size_xy=256, slices=60)
 
 
-def run_demo(out: Path, seed: int, model: Path | None = None, device: str = "auto") -> list[str]:
-    """Write OUT/phantom.nii.gz, OUT/fibula_mask.nii.gz and OUT/preview.png; returns the lines to print."""
+def run_demo(out: Path, seed: int, model: Path | None = None, device: str = "auto",
+             report: Callable[[str], None] | None = None) -> list[str]:
+    """Write OUT/phantom.nii.gz, OUT/fibula_mask.nii.gz and OUT/preview.png; returns the lines to print.
+    `report` gets progress lines as they happen (the one-time kernel compilation)."""
     volume, mask_path = out / f"phantom{NIFTI_GZ}", out / f"fibula_mask{NIFTI_GZ}"
     preview = out / "preview.png"
     for path in (volume, mask_path):
         check_output_path(path, "mask", (), "--out")
     check_output_path(preview, "preview", (), "--out")
+    if report is not None and cache_is_cold():
+        report(COMPILING)
     hu, labels, geometry = make_phantom(seed, DEMO_SHAPE)
     write_volume(volume, hu, geometry)
     truth = labels == FIBULA

@@ -9,18 +9,21 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
 from bonebench.data.checks import check_output_path, same_file
+from bonebench.data.dicom_seg import bone_name
 from bonebench.data.geometry import VolumeGeometry
 from bonebench.data.mask_output import MaskTarget
 from bonebench.errors import InputError
-from bonebench.runtime.click_text import click_voxel, parse_click
+from bonebench.kernels.cache import COMPILING, cache_is_cold
+from bonebench.runtime.click_text import parse_click, place_clicks
 from bonebench.runtime.preview import write_preview
 from bonebench.runtime.segment import segment
 from bonebench.runtime.session import Model
-from bonebench.runtime.volume_input import check_volume_input, read_ct
+from bonebench.runtime.volume_input import as_ct, check_volume_input, read_values
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,8 @@ def check_request(request: SegmentRequest) -> MaskTarget:
         check_output_path(request.preview, "preview", target.inputs, "--preview")
         if same_file(request.preview, request.out):
             raise InputError(f"--preview {request.preview}: is the mask's own path")
+    if request.bone is not None:
+        bone_name(request.bone)
     for option, texts in (("--click", request.clicks), ("--bg-click", request.bg_clicks)):
         for text in texts:
             parse_click(text, option, request.click_mm)
@@ -58,21 +63,24 @@ def check_request(request: SegmentRequest) -> MaskTarget:
     return target
 
 
-def run_segment(request: SegmentRequest) -> str:
+def run_segment(request: SegmentRequest, report: Callable[[str], None] | None = None) -> str:
     """Check, read, segment (runtime.segment), write the mask and preview together (both or neither);
-    returns the summary line."""
+    returns the summary line. `report` gets progress lines: the one-time kernel compilation."""
     t0 = time.perf_counter()
     target = check_request(request)
     model = Model(request.model, device=request.device, threads=request.threads)
-    ct = read_ct(request.volume, request.intensity_offset)
-    clicks = [click_voxel(c, "--click", ct.geometry, request.click_mm) for c in request.clicks]
-    bg_clicks = [click_voxel(c, "--bg-click", ct.geometry, request.click_mm) for c in request.bg_clicks]
+    values, geometry, source = read_values(request.volume)
+    clicks, bg_clicks = place_clicks(request.clicks, request.bg_clicks, geometry, request.click_mm, values)
+    ct = as_ct(request.volume, values, geometry, source, request.intensity_offset)
+    if report is not None and cache_is_cold():
+        report(COMPILING)
     t1 = time.perf_counter()
     result = segment(ct.hu, model, clicks, bg_clicks, propagate=request.propagate, spacing=ct.geometry.spacing)
     t2 = time.perf_counter()
     extra = [] if request.preview is None else \
         [(request.preview, lambda tmp: write_preview(tmp, ct.hu, result.mask, result.focus))]
-    target.save(result.mask, ct.geometry, model.info, bone=request.bone, source=ct.source, extra=extra)
+    bone = None if request.bone is None else bone_name(request.bone)
+    target.save(result.mask, ct.geometry, model.info, bone=bone, source=ct.source, extra=extra)
     where = model.providers[0].replace("ExecutionProvider", "")
     return (f"{request.out}: {result.voxels} voxels, {result.voxels * ct.geometry.voxel_volume_ml:.2f} mL, "
             f"{len(result.slices)} slices ({model.info.name} on {where}); load {t1 - t0:.2f} s, "

@@ -6,6 +6,7 @@ input and output go through IO binding, so repeated calls reuse device buffers.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import types
@@ -16,7 +17,8 @@ from typing import Sequence
 
 import numpy as np
 
-from bonebench.errors import InputError
+from bonebench.data.checks import check_model_file
+from bonebench.errors import InputError, one_line
 from bonebench.threads import onnxruntime_threads
 from bonebench.protocol.model_info import METADATA_KEY, ModelInfo
 from bonebench.protocol.network import pad_slices
@@ -28,10 +30,35 @@ DEFAULT_MODEL = Path(__file__).with_name("models") / "default.onnx"
 MIN_SLICE_SIDE = 32
 
 
+def _interrupted(exc: BaseException) -> bool:
+    """Whether an exception was raised while handling (or because of) a Ctrl-C."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def _installed(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+
+
 def _onnxruntime():
+    """The onnxruntime module. A Ctrl-C during its slow import (a KeyboardInterrupt, or an ImportError
+    of a half-initialised module raised while handling one) stays an interruption (the CLIs: exit 130),
+    never "not installed"; an installed package that fails to load says so."""
     try:
         import onnxruntime
-    except ImportError:
+    except ImportError as exc:
+        if _interrupted(exc):
+            raise KeyboardInterrupt from None
+        if _installed("onnxruntime"):
+            raise InputError(f"onnxruntime is installed but failed to load ({one_line(str(exc))[:160]})") from None
         raise InputError("onnxruntime is not installed: pip install 'bonebench[cpu]' "
                          "(or 'bonebench[gpu]' for CUDA)") from None
     return onnxruntime
@@ -142,8 +169,7 @@ class Model:
         ort = _onnxruntime()
         threads = threads or onnxruntime_threads()
         self.path = Path(path) if path is not None else DEFAULT_MODEL
-        if not self.path.is_file():
-            raise InputError(f"{self.path}: no such model file")
+        check_model_file(self.path)
         options = ort.SessionOptions()
         if threads:  # several sessions share the cores: no spinning threads stealing them from each other
             options.intra_op_num_threads = threads

@@ -14,7 +14,7 @@ import numpy as np
 from bonebench.data.checks import check_volume_file
 from bonebench.data.dicom_series import DicomSource
 from bonebench.data.geometry import VolumeGeometry
-from bonebench.data.intensity import hu_problem
+from bonebench.data.intensity import air_shift, hu_problem
 from bonebench.data.volume_io import read_volume_with_source, volume_size, volume_voxels
 from bonebench.errors import InputError
 from bonebench.runtime.session import check_fits
@@ -66,13 +66,40 @@ def check_volume_input(volume: str | os.PathLike) -> None:
     check_memory(volume)
 
 
+def check_finite(values: np.ndarray, name: str | os.PathLike) -> None:
+    """Refuse NaN or infinite voxels anywhere, naming how many and the first (x, y, z): the model would
+    see them as air or bone, and every mask near them would be wrong."""
+    if not np.issubdtype(values.dtype, np.floating):
+        return
+    bad = ~np.isfinite(values)
+    if bad.any():
+        z, y, x = (int(v) for v in np.argwhere(bad)[0])
+        raise InputError(f"{name}: volume holds {int(bad.sum())} NaN or infinite voxel(s), the first at voxel "
+                         f"{x},{y},{z} (x,y,z); refusing rather than segmenting around them")
+
+
+def _offset_advice(name, intensity_offset: float | None, shift: float) -> InputError:
+    after = f" after --intensity-offset {intensity_offset:g}" if intensity_offset is not None else ""
+    needed = (intensity_offset or 0.0) + shift
+    fix = (f"pass --intensity-offset {needed:g}" if needed else
+           "run without --intensity-offset (the stored values are already HU)")
+    return InputError(f"{name}: does not look like CT in Hounsfield units{after}: air would lie near "
+                      f"{-1000 - shift:.0f} instead of -1000; {fix}")
+
+
 def to_hu(values: np.ndarray, name: str | os.PathLike, intensity_offset: float | None = None) -> np.ndarray:
-    """The volume in HU (float32, the offset added); refuses one that does not look like CT in HU
-    (data.intensity.hu_problem) or is too small for the model. `name` heads the message."""
+    """The volume in HU (float32, the offset added); refuses NaN or infinite voxels, and values that,
+    after the offset (what the model will see), do not look like CT in HU: air away from -1000
+    (data.intensity.air_shift, naming the offset it needs) or the rule of data.intensity.hu_problem.
+    Also refuses a volume too small for the model. `name` heads the message."""
     check_fits(values.shape, name)
+    check_finite(values, name)
     hu = values.astype(np.float32, copy=False)
     if intensity_offset:
         hu = hu + np.float32(intensity_offset)
+    shift = air_shift(hu)
+    if shift is not None:
+        raise _offset_advice(name, intensity_offset, shift)
     problem = hu_problem(hu, confirmed=intensity_offset is not None)
     if problem is not None:
         shifted = f" after --intensity-offset {intensity_offset:g}" if intensity_offset is not None else ""
@@ -82,10 +109,22 @@ def to_hu(values: np.ndarray, name: str | os.PathLike, intensity_offset: float |
     return hu
 
 
-def read_ct(volume: str | os.PathLike, intensity_offset: float | None = None) -> CtVolume:
-    """Read a volume (a file or a DICOM series folder) as HU, refusing what to_hu refuses."""
-    values, geometry, source = read_volume_with_source(volume)
+def read_values(volume: str | os.PathLike) -> tuple[np.ndarray, VolumeGeometry, DicomSource | None]:
+    """A volume's stored values (not yet checked as HU), its geometry (spacing checked) and DICOM source."""
+    values, geometry, source = read_volume_with_source(volume, check_finite=False)
+    geometry.check_spacing(volume)
+    return values, geometry, source
+
+
+def as_ct(volume: str | os.PathLike, values: np.ndarray, geometry: VolumeGeometry, source: DicomSource | None,
+          intensity_offset: float | None = None) -> CtVolume:
+    """The CtVolume of read_values' result, refusing what to_hu refuses."""
     return CtVolume(to_hu(values, volume, intensity_offset), geometry, source, Path(volume))
+
+
+def read_ct(volume: str | os.PathLike, intensity_offset: float | None = None) -> CtVolume:
+    """Read a volume (a file or a DICOM series folder) as HU, refusing what read_values and to_hu refuse."""
+    return as_ct(volume, *read_values(volume), intensity_offset)
 
 
 def open_ct(volume: str | os.PathLike, intensity_offset: float | None = None) -> CtVolume:

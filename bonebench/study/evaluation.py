@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from bonebench.data.atomic import write_text_atomic
+from bonebench.data.checks import check_model_file
 from bonebench.data.dataset import Dataset
 from bonebench.data.splits import Split
 from bonebench.errors import InputError
@@ -143,8 +144,7 @@ def evaluate_model(model_path: str | Path, data: str | Path, label: str, *, devi
                    noc_every: int = 1, split_path: str | Path | None = None) -> list[dict]:
     """One model (best.pt or .onnx) on the test patients of its run's split (or of split_path)."""
     model_path = Path(model_path)
-    if not model_path.is_file():
-        raise InputError(f"{model_path}: no such model file")
+    check_model_file(model_path, "best.pt or an .onnx file")
     if model_path.suffix == ".pt":
         run = RunLayout(model_path.parent)
         if model_path.resolve() != run.best.resolve():

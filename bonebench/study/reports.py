@@ -32,6 +32,26 @@ def write_results_csv(rows: list[dict], path: Path) -> None:
     write_text_atomic(path, buffer.getvalue())
 
 
+NOT_APPLICABLE = "-"  # a score that does not apply to the model (NaN in the rows), never printed as nan
+
+
+def _value_text(value) -> str:
+    if isinstance(value, float):
+        return NOT_APPLICABLE if math.isnan(value) else f"{value:.4f}"
+    return str(value)
+
+
+def score_lines(rows: list[dict]) -> list[str]:
+    """bb-eval's lines for one model: `key=value, ...` per test patient, "-" where a score does not
+    apply, and a note naming those columns and why (they score clicks; an automatic model takes none)."""
+    lines = [", ".join(f"{k}={_value_text(v)}" for k, v in row.items()) for row in rows]
+    empty = [k for k in (rows[0] if rows else {}) if all(isinstance(r[k], float) and math.isnan(r[k]) for r in rows)]
+    if empty:
+        lines.append(f"note: {NOT_APPLICABLE} = does not apply: {', '.join(empty)} score clicks (one per volume, "
+                     "or clicks per slice to a target IoU), and an automatic model takes none")
+    return lines
+
+
 def _cell(values: list[float], digits: int = 3) -> str:
     values = [v for v in values if not math.isnan(v)]
     if not values:

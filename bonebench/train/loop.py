@@ -63,11 +63,24 @@ def _check_resumable(layout: RunLayout, config: TrainConfig, resume: bool) -> di
     if not resume:
         raise InputError(f"{run_dir} already holds a training run; pass --resume or choose another --out")
     state = load_checkpoint(last)
-    saved = TrainConfig.from_dict(state["config"])
-    if saved != config:
-        diff = [k for k, v in config.to_dict().items() if saved.to_dict().get(k) != v]
+    saved = TrainConfig.from_dict(state["config"]).to_dict()
+    diff = [k for k, v in config.to_dict().items() if not _same_setting(k, saved.get(k), v)]
+    if diff:
         raise InputError(f"{run_dir}: cannot resume with different settings ({', '.join(diff)})")
     return state
+
+
+PATH_SETTINGS = ("data", "init")  # paths: the same file or folder under another spelling is the same setting
+
+
+def _same_setting(key: str, saved, given) -> bool:
+    """Whether a saved setting equals the given one; paths compare resolved (relative to the working
+    folder), so `--data ./legs` and `--data /abs/legs` resume the same run."""
+    if saved == given:
+        return True
+    if key in PATH_SETTINGS and saved and given:
+        return Path(saved).expanduser().resolve() == Path(given).expanduser().resolve()
+    return False
 
 
 def _truncate_metrics(path: Path, iteration: int) -> None:

@@ -18,6 +18,8 @@ def test_sweep_and_eval_commands(phantom_dataset, tmp_path):
     result = runner.invoke(eval_app, [str(run / "models" / "Seg1" / "best.pt"), "--data", str(phantom_dataset),
                                       "--label", "fibula", "--device", "cpu"])
     assert result.exit_code == 0 and "model=Seg1" in result.output and "dice=" in result.output, result.output
+    assert "nan" not in result.output and "noc85=-" in result.output, result.output  # issue 20: "-", not nan
+    assert "note: - = does not apply: dice_propagated, noc85, noc90" in result.output, result.output
 
 
 def test_sweep_bad_input(phantom_dataset, tmp_path):

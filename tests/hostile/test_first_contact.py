@@ -46,12 +46,13 @@ def test_bb_demo_runs_without_torch(tmp_path):
 
 
 def _commands():
-    from bonebench.cli import data_cli, eval_cli, export_cli, segment_cli, train_cli
+    from bonebench.cli import data_cli, eval_cli, export_cli, napari_cli, segment_cli, train_cli
 
     yield "bb-segment", segment_cli.app, []
     yield "bb-demo", segment_cli.demo_app, []
     yield "bb-export", export_cli.app, []
     yield "bb-eval", eval_cli.app, []
+    yield "bb-napari", napari_cli.app, []
     for name in ("seg", "pretrain", "inter", "run", "sweep", "restoration-figure"):
         yield f"bb-train {name}", train_cli.app, [name]
     for name in ("phantoms", "split", "info"):
@@ -71,3 +72,13 @@ def test_help_names_types_and_defaults_in_words(name, app, prefix):
             continue
         assert re.search(r"\s{2,}\S", line), f"{name}: option without help: {line}"
         assert "[default:" in line or "required]" in line, f"{name}: option without default: {line}"
+
+
+@pytest.mark.parametrize("group", ["bb-train", "bb-data"])
+def test_a_group_alone_prints_its_usage_as_help_does(group):
+    from bonebench.cli import data_cli, train_cli
+
+    app = {"bb-train": train_cli.app, "bb-data": data_cli.app}[group]
+    alone, helped = runner.invoke(app, []), runner.invoke(app, ["--help"])
+    assert alone.exit_code == 0 and not alone.stderr, alone.output
+    assert alone.stdout.strip() == helped.stdout.strip() and "Commands:" in alone.stdout

@@ -48,6 +48,24 @@ def test_resume_on_a_folder_without_a_run(phantom_dataset, tmp_path, capfd):
     assert not out.exists()
 
 
+def test_resume_with_the_dataset_spelled_another_way(phantom_dataset, tmp_path, capfd, monkeypatch):
+    """A run started with --data relative resumes with the same folder spelled absolute; another
+    dataset (a copy elsewhere) is still refused, naming the setting."""
+    import shutil
+
+    monkeypatch.chdir(phantom_dataset.parent)
+    out = tmp_path / "run"
+    first = runner.invoke(train_app, [str(a) for a in _seg(phantom_dataset.name, out, "--iterations", "2",
+                                                            "--val-every", "2", "--device", "cpu")])
+    assert first.exit_code == 0, first.output
+    again = runner.invoke(train_app, [str(a) for a in _seg(phantom_dataset.resolve(), out, "--iterations", "2",
+                                                            "--val-every", "2", "--device", "cpu", "--resume")])
+    assert again.exit_code == 0, again.output
+    other = shutil.copytree(phantom_dataset, tmp_path / "other")
+    refuse(train_app, _seg(other, out, "--iterations", "2", "--val-every", "2", "--device", "cpu", "--resume"),
+           capfd, inputs=[other, out], message="different settings (data)")
+
+
 def test_out_is_a_file(phantom_dataset, tmp_path, capfd):
     afile = tmp_path / "run"
     afile.write_text("mine")

@@ -402,3 +402,126 @@ def test_output_overwriting_a_file_inside_the_input_dicom_folder(tmp_path, capfd
     victim.write_bytes(b"keep me")
     refuse(app, [folder, "--click", "1,1,1", "-o", victim, "--device", "cpu"], capfd, inputs=[folder],
            message="or a file in it")
+
+
+# ---------------------------------------------------------------- issue 20: the values the model will see
+@pytest.mark.parametrize("name, convert, offset, message", [
+    ("plus1024.nii.gz", lambda hu: (hu.astype(np.int32) + 1024).clip(0, 4095).astype(np.uint16), "1024",
+     "pass --intensity-offset -1024"),
+    ("plus1024.nii.gz", lambda hu: (hu.astype(np.int32) + 1024).clip(0, 4095).astype(np.uint16), "0",
+     "pass --intensity-offset -1024"),
+    ("hu.nii.gz", lambda hu: hu, "-1024", "run without --intensity-offset"),
+])
+def test_wrong_intensity_offset_names_the_one_it_needs(ct, tmp_path, capfd, name, convert, offset, message):
+    path = _stored(ct, tmp_path, name, convert)
+    out = tmp_path / "m.nii.gz"
+    line = refuse(app, _seg((path, *ct[1:]), out, "--intensity-offset", offset), capfd, inputs=[path],
+                  outputs=[out], message=message)
+    assert f"after --intensity-offset {offset}" in line
+
+
+@pytest.mark.parametrize("value", [np.nan, np.inf, -np.inf])
+def test_non_finite_voxels_anywhere_are_refused_naming_where(ct, tmp_path, capfd, value):
+    hu = ct[1].astype(np.float32)
+    hu[1, 2, 3] = value  # (z, y, x): far from the click
+    path = _stored((None, hu), tmp_path, "nan.nrrd", lambda v: v)  # ITK writes NaN to NIfTI as 0
+    out = tmp_path / "m.nii.gz"
+    refuse(app, _seg((path, *ct[1:]), out), capfd, inputs=[path], outputs=[out],
+           message="1 NaN or infinite voxel(s), the first at voxel 3,2,1")
+
+
+# ---------------------------------------------------------------- issue 20: geometry before inference
+@pytest.mark.parametrize("spacing, message", [((1000.0, 1.0, 2.0), "spacing x = 1000 mm"),
+                                              ((1.0, 1e-4, 2.0), "spacing y = 0.0001 mm"),
+                                              ((1.0, 1.0, 1000.0), "spacing z = 1000 mm")])
+def test_spacing_outside_the_clinical_range_is_refused(ct, tmp_path, capfd, spacing, message):
+    image = sitk.GetImageFromArray(ct[1])
+    image.SetSpacing(spacing)
+    path = tmp_path / "odd.nii.gz"
+    sitk.WriteImage(image, str(path))
+    out = tmp_path / "m.nii.gz"
+    refuse(app, _seg((path, *ct[1:]), out), capfd, inputs=[path], outputs=[out], message=message)
+
+
+@pytest.mark.parametrize("positions, message", [
+    ([k * 2.5 for k in range(8) if k != 4], "slice003.dcm and slice004.dcm are 5 mm apart, the other slices "
+                                            "2.5 mm, about 1 slice(s) missing"),
+    ([0.0, 2.5, 5.0, 8.5, 10.0, 12.5, 15.0, 17.5], "uneven DICOM series"),
+])
+def test_dicom_series_with_a_missing_or_uneven_slice_is_refused(ct, tmp_path, capfd, positions, message):
+    from tests.dicom_series import write_ct_series
+
+    folder = tmp_path / "series"
+    hu = ct[1][: len(positions)]
+    write_ct_series(folder, hu, spacing=(1.0, 1.0, 2.5), positions=[(0.0, 0.0, z) for z in positions])
+    out = tmp_path / "m.nii.gz"
+    refuse(app, [folder, "--click", "10,10,1", "-o", out, "--device", "cpu"], capfd, inputs=[folder],
+           outputs=[out], message=message)
+
+
+# ---------------------------------------------------------------- issue 20: clicks that contradict the volume
+def test_the_same_voxel_as_bone_and_background_is_refused(ct, tmp_path, capfd):
+    out = tmp_path / "m.nii.gz"
+    x, y, z = ct[3].split(",")
+    line = refuse(app, _seg(ct, out, "--bg-click", f"{x},{y},{z}"), capfd, inputs=[ct[0]], outputs=[out],
+                  message="is also a --click")
+    assert line.startswith("error: --bg-click ")
+
+
+@pytest.mark.parametrize("option", ["--click", "--bg-click"])
+def test_a_click_on_a_nan_voxel_is_named_as_such(ct, tmp_path, capfd, option):
+    hu = ct[1].astype(np.float32)
+    hu[2, 3, 4] = np.nan
+    path = _stored((None, hu), tmp_path, "nan.nrrd", lambda v: v)  # ITK writes NaN to NIfTI as 0
+    out = tmp_path / "m.nii.gz"
+    extra = [option, "4,3,2"]
+    line = refuse(app, _seg((path, *ct[1:]), out, *extra), capfd, inputs=[path], outputs=[out],
+                  message="voxel 4,3,2 is nan in the volume")
+    assert line.startswith(f"error: {option} ")
+
+
+# ---------------------------------------------------------------- issue 20: messages that name the real cause
+def test_model_that_is_a_folder(ct, tmp_path, capfd):
+    folder = tmp_path / "models"
+    folder.mkdir()
+    out = tmp_path / "m.nii.gz"
+    refuse(app, _seg(ct, out, "--model", folder), capfd, inputs=[ct[0], folder], outputs=[out],
+           message="is a folder, expected an .onnx file")
+
+
+def test_ctrl_c_while_onnxruntime_loads_is_an_interruption(ct, tmp_path, monkeypatch):
+    """An ImportError of a half-imported onnxruntime, raised while handling Ctrl-C: exit 130, 'interrupted'."""
+    import builtins
+    import sys
+
+    real_import = builtins.__import__
+
+    def interrupted_import(name, *args, **kwargs):
+        if name == "onnxruntime":
+            try:
+                raise KeyboardInterrupt
+            except KeyboardInterrupt:
+                raise ImportError("cannot import name 'InferenceSession' from partially initialized module") from None
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.delitem(sys.modules, "onnxruntime", raising=False)
+    monkeypatch.setattr(builtins, "__import__", interrupted_import)
+    out = tmp_path / "m.nii.gz"
+    result = runner.invoke(app, _str(_seg(ct, out)))
+    assert result.exit_code == 130, result.output
+    assert result.stderr.strip() == "interrupted" and not out.exists()
+
+
+def test_unknown_bone_name_is_refused_listing_the_known_ones(ct, tmp_path, capfd):
+    out = tmp_path / "m.nii.gz"
+    line = refuse(app, _seg(ct, out, "--bone", "wristbone"), capfd, inputs=[ct[0]], outputs=[out],
+                  message="--bone 'wristbone': unknown bone; known: calcaneus, clavicle")
+    assert "'bone' for the generic" in line
+
+
+@pytest.mark.parametrize("text, name", [("jawbone", "mandible"), ("Lower-Jaw", "mandible"), ("Fibula", "fibula"),
+                                        ("shin bone", "tibia"), ("bone", "bone")])
+def test_bone_synonyms_map_to_their_coded_bone(text, name):
+    from bonebench.data.dicom_seg import bone_name
+
+    assert bone_name(text) == name

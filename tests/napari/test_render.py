@@ -1,5 +1,7 @@
 """A real napari.Viewer that renders (OpenGL): the bb-napari window over the phantom, one click,
-propagation, and a screenshot of the viewer with the dock widget for the README (docs/img/napari.png).
+propagation, and a screenshot of the viewer with the dock widget. It writes into its temporary folder
+only; `python tools/napari_screenshot.py` runs it with SCREENSHOT_ENV set to refresh the README's
+docs/img/napari.png (tests never write into the checkout).
 
 Needs a display: run under `xvfb-run -a -s "-screen 0 1600x1000x24" python -m pytest tests/napari -k render`
 after `sudo bash ../shared/tools/headless-gui.sh` (Xvfb, Qt's X libraries, Mesa). Skips with the
@@ -22,7 +24,7 @@ pytest.importorskip("pytestqt", reason="pytest-qt is not installed (pip install 
 from bonebench.kernels import dice  # noqa: E402
 from tests.napari.conftest import MIN_DICE  # noqa: E402
 
-SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "img" / "napari.png"
+SCREENSHOT_ENV = "BONEBENCH_NAPARI_SCREENSHOT"  # where to save the window (tools/napari_screenshot.py sets it)
 PROBE = "import napari; v = napari.Viewer(show=False); v.screenshot(canvas_only=True); v.close(); print('ok')"
 
 
@@ -48,7 +50,7 @@ def rendering():
         pytest.skip(reason)
 
 
-def test_render_viewer_with_widget_and_propagated_fibula(rendering, qtbot, leg):
+def test_render_viewer_with_widget_and_propagated_fibula(rendering, qtbot, leg, tmp_path):
     from bonebench.cli.napari_cli import open_viewer
 
     viewer, widget = open_viewer(leg.path, None, show=True)
@@ -66,9 +68,10 @@ def test_render_viewer_with_widget_and_propagated_fibula(rendering, qtbot, leg):
         hidden = viewer.screenshot(canvas_only=True, flash=False)
         widget.labels_layer.visible = True
         assert (shown != hidden).any(axis=-1).sum() > 100  # the fibula's labels are drawn
-        SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-        window = viewer.screenshot(path=str(SCREENSHOT), canvas_only=False, flash=False)
-        assert window.shape[1] > shown.shape[1]  # the window: canvas and the dock widget
+        screenshot = Path(os.environ.get(SCREENSHOT_ENV) or tmp_path / "napari.png")
+        screenshot.parent.mkdir(parents=True, exist_ok=True)
+        window = viewer.screenshot(path=str(screenshot), canvas_only=False, flash=False)
+        assert window.shape[1] > shown.shape[1] and screenshot.is_file()  # the window: canvas and the dock
     finally:
         viewer.close()
 

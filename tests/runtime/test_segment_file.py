@@ -62,3 +62,28 @@ def test_the_request_is_checked_before_any_work(leg_volume, tmp_path):
         check_request(SegmentRequest(path, tmp_path / "m.nii.gz", ("1,2,3",), ("1,2",)))
     assert check_request(SegmentRequest(path, tmp_path / "m.nii.gz", ("1,2,3",))).format == "volume"
     assert [p.name for p in tmp_path.iterdir()] == ["p.png"]  # only the link made here
+
+
+@pytest.mark.parametrize("cold", [True, False])
+def test_a_cold_kernel_cache_is_announced_once_before_inference(leg_volume, tmp_path, monkeypatch, cold):
+    import bonebench.runtime.segment_file as segment_file
+
+    path, _, _, _, (x, y, z) = leg_volume
+    monkeypatch.setattr(segment_file, "cache_is_cold", lambda: cold)
+    lines = []
+    summary = segment_file.run_segment(SegmentRequest(path, tmp_path / "m.nii.gz", (f"{x},{y},{z}",), device="cpu",
+                                                      propagate=False), report=lines.append)
+    assert lines == (["compiling kernels (first run only)..."] if cold else []) and "voxels" in summary
+
+
+def test_cache_is_cold_reads_numba_index_files(tmp_path, monkeypatch):
+    from bonebench.kernels import cache
+
+    monkeypatch.setattr(cache, "_index_paths", lambda: [str(tmp_path / "a.nbi"), str(tmp_path / "b.nbi")])
+    assert cache.cache_is_cold()
+    (tmp_path / "b.nbi").write_bytes(b"")
+    assert not cache.cache_is_cold()
+    monkeypatch.setattr(cache, "_index_paths", lambda: [])  # numba internals not found: no hint
+    assert not cache.cache_is_cold()
+    monkeypatch.undo()
+    assert cache._index_paths() and all(p.endswith(".nbi") for p in cache._index_paths())

@@ -59,7 +59,7 @@ def test_killed_run_resumes_to_the_same_weights(phantom_dataset, tmp_path):
     for key, value in whole["model"].items():
         assert torch.equal(value, resumed["model"][key]), key
     assert (tmp_path / "whole" / "metrics.jsonl").read_text().count("\n") == 3
-    strip = lambda p: [{k: v for k, v in json.loads(l).items() if k != "seconds"}
+    strip = lambda p: [{k: v for k, v in json.loads(l).items() if not k.endswith("seconds")}  # timings vary
                        for l in p.read_text().splitlines()]
     assert strip(tmp_path / "whole" / "metrics.jsonl") == strip(tmp_path / "broken" / "metrics.jsonl")
 
