@@ -44,7 +44,7 @@ def segment(volume: Path = typer.Argument(..., metavar="VOLUME", show_default=Fa
             no_propagate: bool = typer.Option(False, "--no-propagate", show_default="off",
                                               help="segment only the clicked slices, not the whole bone"),
             preview: Optional[Path] = typer.Option(None, "--preview", metavar="FILE.png", show_default="none",
-                                                   help="PNG picture of a few slices with the mask in red"),
+                                                   help="PNG of five labelled slices: the mask outlined in red, the clicks as crosses"),
             intensity_offset: Optional[float] = typer.Option(
                 None, "--intensity-offset", metavar="N", show_default="none",
                 help="add N to every stored value to get HU, e.g. -1024 for HU stored as HU + 1024 "
