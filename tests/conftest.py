@@ -140,3 +140,16 @@ def fine_leg(leg_volume, tmp_path_factory):
     path = tmp_path_factory.mktemp("fine") / "leg_fine.nii.gz"
     write_volume(path, np.rint(hu).astype(np.int16), geometry)
     return path, hu, truth, geometry, click
+
+
+def leak(mask: np.ndarray, voxels: int = 4) -> np.ndarray:
+    """A mask grown `voxels` in-plane (4-neighbour) into what surrounds it: a leak into soft tissue."""
+    out = mask > 0
+    for _ in range(voxels):
+        grown = out.copy()
+        grown[:, 1:] |= out[:, :-1]
+        grown[:, :-1] |= out[:, 1:]
+        grown[:, :, 1:] |= out[:, :, :-1]
+        grown[:, :, :-1] |= out[:, :, 1:]
+        out = grown
+    return out

@@ -44,7 +44,7 @@ def segment(volume: Path = typer.Argument(..., metavar="VOLUME", show_default=Fa
             no_propagate: bool = typer.Option(False, "--no-propagate", show_default="off",
                                               help="segment only the clicked slices, not the whole bone"),
             preview: Optional[Path] = typer.Option(None, "--preview", metavar="FILE.png", show_default="none",
-                                                   help="PNG picture of a few slices with the mask in red"),
+                                                   help="PNG of five labelled slices: the mask outlined in red, the clicks as crosses"),
             intensity_offset: Optional[float] = typer.Option(
                 None, "--intensity-offset", metavar="N", show_default="none",
                 help="add N to every stored value to get HU, e.g. -1024 for HU stored as HU + 1024 "
@@ -56,7 +56,7 @@ def segment(volume: Path = typer.Argument(..., metavar="VOLUME", show_default=Fa
         check_range(intensity_offset, "--intensity-offset", -MAX_OFFSET, MAX_OFFSET)
         request = SegmentRequest(volume, out, tuple(click), tuple(bg_click), click_mm, model_path, device, threads,
                                  not no_propagate, preview, mask_format, bone, intensity_offset)
-        typer.echo(run_segment(request, report=typer.echo))
+        typer.echo(run_segment(request, report=typer.echo, warn=_warn))
 
 
 @demo_app.command(cls=OneLineCommand)
@@ -71,8 +71,13 @@ def demo(out: Path = typer.Option(Path("demo"), "--out", metavar="FOLDER",
     with user_errors():
         from bonebench.runtime.demo import run_demo
 
-        for line in run_demo(out, seed, model_path, device, report=typer.echo):
+        for line in run_demo(out, seed, model_path, device, report=typer.echo, warn=_warn):
             typer.echo(line)
+
+
+def _warn(line: str) -> None:
+    """A plausibility warning: one line on stderr; the exit code stays 0 (the mask was written)."""
+    typer.echo(line, err=True)
 
 
 def main() -> None:

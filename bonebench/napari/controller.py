@@ -22,6 +22,7 @@ from bonebench.data.formats import DICOM_SEG
 from bonebench.data.geometry import VolumeGeometry
 from bonebench.errors import InputError
 from bonebench.runtime.interactive import InteractiveSession
+from bonebench.runtime.plausibility import plausibility_warning
 from bonebench.runtime.segment_file import save_labels
 from bonebench.runtime.session import Model
 from bonebench.runtime.volume_input import to_hu
@@ -85,7 +86,8 @@ class Controller:
         """One line naming the model in use, its file and where it runs."""
         info = self.model.info
         where = self.model.providers[0].replace("ExecutionProvider", "")
-        return f"{info.name} ({info.group}, {info.label}) on {where}: {self.model.path.name}"
+        bones = info.label.replace(",", ", ")
+        return f"{info.name} ({info.group}, trained on {bones}) on {where}: {self.model.path.name}"
 
     # ------------------------------------------------------------------ user actions
 
@@ -145,11 +147,15 @@ class Controller:
         return [a for bone in self.bones.values() for a in bone.actions if a is not None]
 
     def status_text(self) -> str:
-        """What the current bone is, and how long the last action took."""
+        """What the current bone is, and how long the last action took; on a second line the
+        plausibility warning when its mask is unlikely to be the clicked bone (as bb-segment warns)."""
         bone = self.bones.get(self.label)
         slices = int(bone.session.mask.any(axis=(1, 2)).sum()) if bone is not None else 0
         timing = ", ".join(f"{k} {v * 1000:.0f} ms" if v < 1 else f"{k} {v:.2f} s" for k, v in self.timings.items())
-        return f"bone {self.label}: {slices} slices" + (f"; {timing}" if timing else "")
+        text = f"bone {self.label}: {slices} slices" + (f"; {timing}" if timing else "")
+        doubt = None if bone is None else plausibility_warning(
+            self.hu, bone.session.mask, self.geometry.voxel_volume_ml, self.model.info.label)
+        return text if doubt is None else f"{text}\n{doubt}"
 
     # ------------------------------------------------------------------ saving
 

@@ -18,9 +18,10 @@ DEMO_SHAPE = PhantomShape(size_xy=256, slices=60)
 
 
 def run_demo(out: Path, seed: int, model: Path | None = None, device: str = "auto",
-             report: Callable[[str], None] | None = None) -> list[str]:
+             report: Callable[[str], None] | None = None, warn: Callable[[str], None] | None = None) -> list[str]:
     """Write OUT/phantom.nii.gz, OUT/fibula_mask.nii.gz and OUT/preview.png; returns the lines to print.
-    `report` gets progress lines as they happen (the one-time kernel compilation)."""
+    `report` gets progress lines as they happen (the one-time kernel compilation), `warn` the
+    plausibility warning (runtime.plausibility) if the mask is unlikely to be the fibula."""
     volume, mask_path = out / f"phantom{NIFTI_GZ}", out / f"fibula_mask{NIFTI_GZ}"
     preview = out / "preview.png"
     for path in (volume, mask_path):
@@ -35,7 +36,7 @@ def run_demo(out: Path, seed: int, model: Path | None = None, device: str = "aut
     z = hu.shape[0] // 2
     y, x = innermost_point(truth[z])
     summary = run_segment(SegmentRequest(volume, mask_path, (f"{x},{y},{z}",), model=model, device=device,
-                                         preview=preview))
+                                         preview=preview), warn=warn)
     mask = read_volume(mask_path)[0] > 0
     return [summary, f"one click at x={x}, y={y}, z={z}: 3D Dice against the phantom's right fibula "
                      f"{dice(truth, mask):.3f}; preview: {preview}"]

@@ -19,7 +19,9 @@ from bonebench.data.geometry import VolumeGeometry
 from bonebench.data.mask_output import MaskTarget
 from bonebench.errors import InputError
 from bonebench.kernels.cache import COMPILING, cache_is_cold
+from bonebench.protocol.kinds import INTERACTIVE
 from bonebench.runtime.click_text import parse_click, place_clicks
+from bonebench.runtime.plausibility import plausibility_warning
 from bonebench.runtime.preview import write_preview
 from bonebench.runtime.segment import segment
 from bonebench.runtime.session import Model
@@ -63,9 +65,12 @@ def check_request(request: SegmentRequest) -> MaskTarget:
     return target
 
 
-def run_segment(request: SegmentRequest, report: Callable[[str], None] | None = None) -> str:
+def run_segment(request: SegmentRequest, report: Callable[[str], None] | None = None,
+                warn: Callable[[str], None] | None = None) -> str:
     """Check, read, segment (runtime.segment), write the mask and preview together (both or neither);
-    returns the summary line. `report` gets progress lines: the one-time kernel compilation."""
+    returns the summary line (naming the bones the model was trained on). `report` gets progress
+    lines (the one-time kernel compilation), `warn` the plausibility warning when the mask is
+    unlikely to be the clicked bone (runtime.plausibility; the mask is written all the same)."""
     t0 = time.perf_counter()
     target = check_request(request)
     model = Model(request.model, device=request.device, threads=request.threads)
@@ -77,14 +82,25 @@ def run_segment(request: SegmentRequest, report: Callable[[str], None] | None = 
     t1 = time.perf_counter()
     result = segment(ct.hu, model, clicks, bg_clicks, propagate=request.propagate, spacing=ct.geometry.spacing)
     t2 = time.perf_counter()
-    extra = [] if request.preview is None else \
-        [(request.preview, lambda tmp: write_preview(tmp, ct.hu, result.mask, result.focus))]
     bone = None if request.bone is None else bone_name(request.bone)
+    extra = [] if request.preview is None else \
+        [(request.preview, lambda tmp: write_preview(tmp, ct.hu, result.mask, result.focus, clicks=clicks,
+                                                     bg_clicks=bg_clicks, bone=bone or _shown_bone(model)))]
     target.save(result.mask, ct.geometry, model.info, bone=bone, source=ct.source, extra=extra)
+    doubt = plausibility_warning(ct.hu, result.mask, ct.geometry.voxel_volume_ml, model.info.label)
+    if warn is not None and doubt is not None:
+        warn(doubt)
     where = model.providers[0].replace("ExecutionProvider", "")
     return (f"{request.out}: {result.voxels} voxels, {result.voxels * ct.geometry.voxel_volume_ml:.2f} mL, "
-            f"{len(result.slices)} slices ({model.info.name} on {where}); load {t1 - t0:.2f} s, "
+            f"{len(result.slices)} slices ({model.info.name} on {where}, trained on "
+            f"{model.info.label.replace(',', ', ')}); load {t1 - t0:.2f} s, "
             f"inference {t2 - t1:.2f} s, save {time.perf_counter() - t2:.2f} s")
+
+
+def _shown_bone(model: Model) -> str:
+    """The preview legend's name for the mask: an automatic model's target; an interactive one
+    segments whichever bone was clicked."""
+    return "clicked bone" if model.info.kind == INTERACTIVE else model.info.label
 
 
 def save_labels(path: str | os.PathLike, labels: np.ndarray, geometry: VolumeGeometry, *,

@@ -50,6 +50,7 @@ def test_demo_command(tmp_path):
     score = float(result.output.split("right fibula ")[1].split(";")[0])
     assert score > 0.9
     assert (tmp_path / "preview.png").is_file() and (tmp_path / "fibula_mask.nii.gz").is_file()
+    assert "warning" not in result.stderr and "trained on fibula, tibia" in result.stdout  # the true fibula
 
 
 def _bad_cases(tmp_path, path, hu, geometry, xyz):

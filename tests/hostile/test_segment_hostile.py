@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import os
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bonebench.cli.segment_cli import app, demo_app
+from tests.conftest import leak
 from tests.hostile.conftest import as_root, make_onnx, refuse, runner, shipped_info
 
 
@@ -525,3 +527,56 @@ def test_bone_synonyms_map_to_their_coded_bone(text, name):
     from bonebench.data.dicom_seg import bone_name
 
     assert bone_name(text) == name
+
+
+# ---------------------------------------------------------------- a mask that cannot be the bone
+def _leaking_segment(real):
+    """segment() whose mask is grown 4 voxels in-plane into the soft tissue around the bone."""
+    import dataclasses
+
+    def leaking(*args, **kwargs):
+        result = real(*args, **kwargs)
+        return dataclasses.replace(result, mask=leak(result.mask).astype(np.uint8))
+    return leaking
+
+
+def test_a_leaking_mask_is_written_with_one_warning(leg_volume, tmp_path, monkeypatch):
+    import bonebench.runtime.segment_file as segment_file
+
+    monkeypatch.setattr(segment_file, "segment", _leaking_segment(segment_file.segment))
+    path, *_, (x, y, z) = leg_volume
+    before = path.read_bytes()
+    out = tmp_path / "m.nii.gz"
+    result = runner.invoke(app, _str([path, "--click", f"{x},{y},{z}", "-o", out, "--device", "cpu"]))
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("warning: ") and "cortical" in lines[0], result.stderr
+    assert out.is_file() and path.read_bytes() == before
+    assert "trained on fibula, tibia" in result.stdout
+
+
+def test_a_correct_segmentation_has_no_warning(leg_volume, tmp_path):
+    path, *_, (x, y, z) = leg_volume
+    result = runner.invoke(app, _str([path, "--click", f"{x},{y},{z}", "-o", tmp_path / "m.nii.gz", "--device", "cpu"]))
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.stderr, result.stderr
+
+
+OPENKBP = Path("/work/shared/data/openkbp-mandible")
+
+
+@pytest.mark.skipif(not (OPENKBP / "labelsTr" / "pt_100.nii.gz").is_file(), reason="needs the OpenKBP mandibles")
+def test_the_real_mandible_leak_is_warned(tmp_path):
+    """The issue's example: on a real mandible the shipped model fills 264 mL into the skull base."""
+    from bonebench.data.volume_io import read_volume
+    from bonebench.kernels import innermost_point
+
+    truth = read_volume(OPENKBP / "labelsTr" / "pt_100.nii.gz")[0] > 0
+    z = int(np.median(np.flatnonzero(truth.any(axis=(1, 2)))))
+    y, x = innermost_point(truth[z])
+    out = tmp_path / "m.nii.gz"
+    result = runner.invoke(app, _str([OPENKBP / "imagesTr" / "pt_100_0000.nii.gz", "--click", f"{x},{y},{z}",
+                                      "-o", out, "--device", "cpu"]))
+    assert result.exit_code == 0 and out.is_file(), result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("warning: "), result.stderr

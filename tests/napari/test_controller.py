@@ -10,6 +10,7 @@ from bonebench.data.volume_io import read_volume
 from bonebench.errors import InputError
 from bonebench.kernels import dice
 from bonebench.napari.controller import Controller
+from tests.conftest import leak
 from tests.napari.conftest import MIN_DICE
 
 
@@ -134,3 +135,14 @@ def test_dicom_input_saves_a_dicom_seg_with_the_same_frames(model, tmp_path):
 def test_a_volume_that_does_not_match_its_geometry_is_refused(leg, model):
     with pytest.raises(InputError, match="does not match"):
         Controller(leg.hu[:-1], leg.geometry, model)
+
+
+def test_status_warns_when_the_mask_cannot_be_the_bone(controller, leg):
+    x, y, z = leg.click
+    controller.click(x, y, z)
+    controller.propagate()
+    assert "warning" not in controller.status_text()  # the true fibula
+    mask = controller.bones[1].session.mask
+    mask[leak(mask, 4)] = 1  # 4 voxels in-plane into the soft tissue
+    status = controller.status_text().splitlines()
+    assert len(status) == 2 and status[1].startswith("warning: ") and "cortical" in status[1]
