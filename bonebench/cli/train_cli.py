@@ -14,7 +14,7 @@ from bonebench.errors import InputError
 from bonebench.protocol.network import DEFAULT_CLICK_SIGMA
 from bonebench.protocol.run_folders import RUNS, RunLayout
 from bonebench.study import STUDY_SIZES
-from bonebench.train.config import PRESETS
+from bonebench.train.config import INIT_HEADS, PRESETS
 
 app = typer.Typer(help="Train segmentation models on few patients.", no_args_is_help=True, cls=OneLineGroup,
                   **APP)
@@ -28,7 +28,9 @@ LABEL = typer.Option(..., "--label", metavar="NAME", show_default=False,
                      help="target label, by name (fibula) or value (1)")
 PATIENTS = typer.Option(..., "--patients", min=1, metavar="N", show_default=False, help="number of training patients")
 INIT = typer.Option(None, "--init", metavar="FILE", show_default="none",
-                    help="restoration checkpoint (best.pt of bb-train pretrain) to start from")
+                    help="start from this checkpoint: a restoration one (bb-train pretrain: SegPretrained, "
+                         "SegInterPretrained) or a trained model of the same kind to fine-tune (e.g. the shipped "
+                         "click model, checkpoints/click_v2/best.pt)")
 LOSS = typer.Option("ce", "--loss", metavar="ce|dice|ce+dice", help="training loss (the study: ce)")
 LABELS = typer.Option("", "--labels", metavar="NAME,NAME", show_default="only --label",
                       help="several bones for interactive groups, e.g. 1,2: each slice's target is one of them, "
@@ -58,6 +60,9 @@ TRAINING: Options = {
         None, "--pixel-mm", metavar="MM", show_default="0: as stored",
         help="resample every patient in-plane to this pixel size when loaded (click models: 1.5, "
              "the runtime's MODEL_PIXEL_MM)")),
+    "init_head": (str, typer.Option("keep", "--init-head", metavar="|".join(INIT_HEADS),
+                                    help="pretrained groups: keep the restoration network's output layer (the "
+                                         "study) or reset it")),
     "seed": (int, typer.Option(0, "--seed", metavar="N", help="training seed (weights, patch order, simulated clicks)")),
     "split_seed": (int, typer.Option(0, "--split-seed", metavar="N", help="patient split seed")),
     "split_file": (Optional[Path], typer.Option(None, "--split", metavar="FILE", show_default="made from --split-seed",
@@ -72,8 +77,8 @@ TRAINING: Options = {
     "resume": (bool, typer.Option(False, "--resume", show_default="off", help="continue the interrupted run in --out")),
     "quiet": (bool, typer.Option(False, "--quiet", show_default="off", help="no progress bar")),
 }
-SWEEP = pick(TRAINING, "data", "preset", "iterations", "base_width", "val_every", "seed", "split_seed", "device",
-             "precision", "threads")
+SWEEP = pick(TRAINING, "data", "preset", "iterations", "base_width", "val_every", "init_head", "seed", "split_seed",
+             "device", "precision", "threads")
 
 
 def default_preset() -> str:
@@ -111,13 +116,29 @@ def check_run_request(out: Optional[Path], init: Optional[Path], split_file: Opt
         check_writable_folder(RunLayout(out).config, "--out")
 
 
+def _init_group(init: Path, group_key: str, restoration_key: str, shared: dict) -> str:
+    """The group a run with --init trains, filling the fine-tune's network settings into `shared`."""
+    from bonebench.train.checkpoint import init_source
+    from bonebench.train.groups import RESTORATION_KEY
+
+    source, network = init_source(init)
+    if source == RESTORATION_KEY:
+        return restoration_key or group_key
+    for key, value in network.items():
+        if shared.get(key) is None:
+            shared[key] = value
+    return group_key
+
+
 @app.callback()
 def _commands() -> None:
     """Train segmentation models on few patients."""
 
 
-def _train(group_key: str, shared: dict, **settings) -> None:
-    """Train one model of `group_key` with the shared options and the group's own settings."""
+def _train(group_key: str, shared: dict, restoration_key: str = "", **settings) -> None:
+    """Train one model of `group_key` with the shared options and the group's own settings; `--init`
+    names a restoration checkpoint (the run becomes `restoration_key`, a pretrained group) or a trained
+    model to fine-tune, whose width and pixel size the run takes unless given."""
     with user_errors():
         from bonebench.protocol.kinds import RESTORATION
         from bonebench.train.config import make_config
@@ -129,6 +150,8 @@ def _train(group_key: str, shared: dict, **settings) -> None:
                                                                           "threads"))
         init = Path(settings["init"]) if settings.get("init") else None
         check_run_request(out, init, split_file, shared.get("lr"), shared["data"])
+        if init is not None:
+            group_key = _init_group(init, group_key, restoration_key, shared)
         group = get_group(group_key)
         preset = resolve_preset(shared.pop("preset"))
         config = make_config(preset, group=group_key, **{**shared, "data": str(shared["data"])}, **settings)
@@ -144,8 +167,9 @@ def _train(group_key: str, shared: dict, **settings) -> None:
 @shares(TRAINING)
 def seg(label: str = LABEL, patients: int = PATIENTS, init: Optional[Path] = INIT, loss: str = LOSS, *,
         shared: dict) -> None:
-    """Train Seg (image in, mask out), or SegPretrained with --init (= run --group seg|pretrained)."""
-    _train("pretrained" if init else "seg", shared, label=label, patients=patients, init=str(init or ""), loss=loss)
+    """Train Seg (image in, mask out); SegPretrained with --init RESTORATION (= run --group seg|pretrained);
+    --init with a trained Seg fine-tunes it."""
+    _train("seg", shared, "pretrained", label=label, patients=patients, init=str(init or ""), loss=loss)
 
 
 @command(cls=OneLineCommand)
@@ -172,10 +196,12 @@ def inter(label: str = LABEL, patients: int = PATIENTS,
                                                           metavar="SHARE", show_default="0.1",
                                                           help="share of all-background targets, 0..1"),
           loss: str = LOSS, *, shared: dict) -> None:
-    """Train SegInter: image + foreground/background click maps in, the clicked bone out."""
+    """Train SegInter: image + foreground/background click maps in, the clicked bone out; --init with a
+    trained click model (the shipped one: checkpoints/click_v2/best.pt) fine-tunes it on your patients."""
     from bonebench.train.groups import interactive_group_key
 
-    _train(interactive_group_key(init is not None, prev_mask), shared, label=label, patients=patients,
+    _train(interactive_group_key(False, prev_mask), shared, interactive_group_key(True, prev_mask), label=label,
+           patients=patients,
            init=str(init or ""), labels=labels, click_sigma=click_sigma, max_interactions=max_interactions,
            background_rate=background_rate, loss=loss)
 
@@ -219,7 +245,9 @@ def sweep(label: str = LABEL,
         preset = resolve_preset(shared["preset"])
         overrides = {k: v for k, v in dict(iterations=shared["iterations"], base_width=shared["base_width"],
                                            val_every=shared["val_every"], precision=shared["precision"],
-                                           labels=labels or None).items() if v is not None}
+                                           labels=labels or None,
+                                           init_head=None if shared["init_head"] == "keep" else shared["init_head"],
+                                           ).items() if v is not None}
         plan = SweepPlan(str(data), label, tuple(g.strip() for g in groups.split(",") if g.strip()), sizes,
                          preset, shared["seed"], shared["split_seed"], shared["device"], overrides)
         jobs = run_sweep(plan, out, executor=executor, address=address, report=typer.echo, workers=workers,

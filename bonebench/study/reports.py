@@ -52,7 +52,7 @@ def score_lines(rows: list[dict]) -> list[str]:
     return lines
 
 
-def _cell(values: list[float], digits: int = 3) -> str:
+def mean_std(values: list[float], digits: int = 3) -> str:
     values = [v for v in values if not math.isnan(v)]
     if not values:
         return "–"
@@ -69,7 +69,7 @@ def table_markdown(rows: list[dict], groups: list[tuple[str, str]], sizes: list[
         head += ["Seg (study)", "SegPretrained (study)", "SegInter (study)"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for n in sizes:
-        cells = [str(n)] + [_cell(values(key, n, "dice")) for key, _ in groups]
+        cells = [str(n)] + [mean_std(values(key, n, "dice")) for key, _ in groups]
         if paper:
             cells += [f"{v:.3f}" for v in PAPER_TABLE[n]] if n in PAPER_TABLE else ["–"] * 3
         lines.append("| " + " | ".join(cells) + " |")
@@ -81,8 +81,8 @@ def table_markdown(rows: list[dict], groups: list[tuple[str, str]], sizes: list[
                  "|---|---|---|---|---|"]
         for n in sizes:
             for key, _ in interactive:
-                extra.append(f"| {n} | {model_name(get_group(key), n)} | {_cell(values(key, n, 'dice_propagated'))} | "
-                             f"{_cell(values(key, n, 'noc85'), 2)} | {_cell(values(key, n, 'noc90'), 2)} |")
+                extra.append(f"| {n} | {model_name(get_group(key), n)} | {mean_std(values(key, n, 'dice_propagated'))} | "
+                             f"{mean_std(values(key, n, 'noc85'), 2)} | {mean_std(values(key, n, 'noc90'), 2)} |")
         text += "\nInteractive models beyond the study (RITM clicker, capped at 20 clicks per slice):\n\n" + \
                 "\n".join(extra) + "\n"
     return text

@@ -8,6 +8,7 @@ import torch
 
 from bonebench.data.atomic import atomic_path
 from bonebench.errors import InputError
+from bonebench.train.groups import RESTORATION_KEY
 
 
 def save_checkpoint(path: str | Path, payload: dict) -> None:
@@ -27,3 +28,14 @@ def load_checkpoint(path: str | Path) -> dict:
     if not isinstance(payload, dict) or "model" not in payload or "config" not in payload:
         raise InputError(f"{path}: not a bonebench checkpoint (no model or config inside)")
     return payload
+
+
+
+def init_source(path: str | Path) -> tuple[str, dict]:
+    """What --init names: the checkpoint's group key, and the network settings a fine-tune from it must
+    repeat (width, pixel size; none for a restoration checkpoint, which seeds the pretrained groups)."""
+    payload = load_checkpoint(path)
+    group, config = payload.get("group", ""), payload["config"]
+    if group == RESTORATION_KEY:
+        return group, {}
+    return group, {"base_width": int(config["base_width"]), "pixel_mm": float(config.get("pixel_mm", 0.0))}

@@ -13,6 +13,10 @@ from bonebench.errors import InputError
 from bonebench.protocol.network import DEFAULT_CLICK_SIGMA
 
 LOSSES = ("ce", "dice", "ce+dice")
+# what a pretrained group takes of the restoration network's output layer: "keep" it (the study), or
+# "reset" it (start it afresh): restoration's head outputs intensities in 0..1, which as logits call
+# nearly every pixel foreground at the first step (docs/results/openkbp-mandible-cpu/ measures both)
+INIT_HEADS = ("keep", "reset")
 
 
 @dataclass(frozen=True)
@@ -33,7 +37,8 @@ class TrainConfig:
     device: str = "auto"
     precision: str = "fp32"  # fp32 | bf16, resolved from --precision auto|fp32|bf16 (train.precision)
     loss: str = "ce"
-    init: str = ""  # restoration checkpoint to start from (pretrained groups)
+    init: str = ""  # restoration checkpoint (pretrained groups) or trained model (fine-tune) to start from
+    init_head: str = "keep"  # INIT_HEADS: keep or reset the restoration output layer
     click_sigma: float = DEFAULT_CLICK_SIGMA
     max_interactions: int = 5
     background_rate: float = 0.1  # share of targets turned all-background, with background clicks only
@@ -92,6 +97,8 @@ def make_config(preset: str, **overrides) -> TrainConfig:
         raise InputError(f"patch-size must be a multiple of 16 (4 poolings), got {config.patch_size}")
     if config.loss not in LOSSES:
         raise InputError(f"unknown loss {config.loss!r}; valid losses: {', '.join(LOSSES)}")
+    if config.init_head not in INIT_HEADS:
+        raise InputError(f"unknown init-head {config.init_head!r}; valid: {', '.join(INIT_HEADS)}")
     if not (math.isfinite(config.lr) and config.lr > 0):
         raise InputError(f"lr must be a number above 0, got {config.lr}")
     if not 0.0 <= config.background_rate <= 1.0:

@@ -29,6 +29,7 @@ from bonebench.train.config import TrainConfig
 from bonebench.train.groups import GROUPS, ModelGroup, build_model, get_group, model_name
 from bonebench.train.precision import Compute, pick_device
 from bonebench.train.prefetch import Prefetcher
+from bonebench.train.unet import OUTPUT_LAYER
 from bonebench.threads import prefetch_thread, using_threads
 
 
@@ -91,14 +92,16 @@ def _truncate_metrics(path: Path, iteration: int) -> None:
     write_text_atomic(path, "".join(line + "\n" for line in kept))
 
 
-def load_restoration_weights(model: torch.nn.Module, path: str) -> None:
-    """Start from a restoration checkpoint; extra input channels (clicks, previous mask) start at 0."""
+def load_restoration_weights(model: torch.nn.Module, path: str, reset_head: bool = False) -> None:
+    """Start from a restoration checkpoint; extra input channels (clicks, previous mask) start at 0;
+    with `reset_head` the output layer keeps the network's own fresh initialisation."""
     payload = load_checkpoint(path)
     if payload.get("group") not in GROUPS or get_group(payload["group"]).kind != RESTORATION:
         raise InputError(f"{path}: --init needs a restoration checkpoint (bb-train pretrain), "
                          f"got group {payload.get('group')!r}")
-    weights = dict(payload["model"])
     own = model.state_dict()
+    fresh = {k for k in own if reset_head and k.split(".")[0] == OUTPUT_LAYER}
+    weights = {k: own[k] if k in fresh else v for k, v in payload["model"].items()}
     for key, value in weights.items():
         if key not in own:
             raise InputError(f"{path}: restoration weights do not fit this network ({key})")
@@ -113,11 +116,26 @@ def load_restoration_weights(model: torch.nn.Module, path: str) -> None:
     model.load_state_dict(weights)
 
 
+def load_finetune_weights(model: torch.nn.Module, path: str, group: ModelGroup, config: TrainConfig) -> None:
+    """Start from a trained model of the same kind and inputs (a lab fine-tuning the shipped click model on
+    its own few patients): every weight is taken as it is, so the width and the pixel size must match."""
+    payload = load_checkpoint(path)
+    source = GROUPS.get(payload.get("group"))
+    if source is None or source.kind != group.kind or source.in_channels != group.in_channels:
+        raise InputError(f"{path}: --init for {group.display} needs a trained {group.display} model to fine-tune "
+                         f"(restoration checkpoints seed the pretrained groups), got group {payload.get('group')!r}")
+    saved = TrainConfig.from_dict(payload["config"])
+    for option, mine, theirs in (("--base-width", config.base_width, saved.base_width),
+                                 ("--pixel-mm", config.pixel_mm, saved.pixel_mm)):
+        if mine != theirs:
+            raise InputError(f"{path}: the model was trained with {option} {theirs:g}, this run has {mine:g}; "
+                             f"pass {option} {theirs:g}")
+    model.load_state_dict(payload["model"])
+
+
 def _check_group_settings(group: ModelGroup, config: TrainConfig) -> None:
     if group.pretrained and not config.init:
         raise InputError(f"group {group.key} starts from restoration weights: pass --init RESTORATION_CHECKPOINT")
-    if not group.pretrained and config.init:
-        raise InputError(f"group {group.key} trains from scratch; --init is for the pretrained groups")
     if group.kind != RESTORATION and not config.label:
         raise InputError("--label is required for segmentation groups")
 
@@ -180,7 +198,9 @@ class _Run:
         torch.manual_seed(self.config.seed)
         model = build_model(self.group, self.config.base_width)
         if self.group.pretrained and fresh:
-            load_restoration_weights(model, self.config.init)
+            load_restoration_weights(model, self.config.init, reset_head=self.config.init_head == "reset")
+        elif self.config.init and fresh:
+            load_finetune_weights(model, self.config.init, self.group, self.config)
         model = self.compute.prepare(model)
         return model, torch.optim.Adam(model.parameters(), lr=self.config.lr, fused=self.device.type == "cuda")
 

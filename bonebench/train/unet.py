@@ -10,6 +10,7 @@ import torch
 from torch import nn
 
 DEPTH = 4
+OUTPUT_LAYER = "head"  # the final 1x1 convolution's attribute (a pretrained group may start it afresh)
 
 
 def _double_conv(c_in: int, c_out: int) -> nn.Sequential:
@@ -37,7 +38,7 @@ class UNet(nn.Module):
         for w_low, w in zip(reversed(widths[1:]), reversed(widths[:-1])):
             self.up.append(nn.ConvTranspose2d(w_low, w, 2, stride=2))
             self.merge.append(_double_conv(2 * w, w))
-        self.head = nn.Conv2d(widths[0], out_channels, 1)
+        self.head = nn.Conv2d(widths[0], out_channels, 1)  # named by OUTPUT_LAYER
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Logits (N, 1, H, W) for inputs (N, C, H, W), H and W multiples of 16."""

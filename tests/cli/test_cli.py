@@ -1,5 +1,7 @@
 """The command lines: real runs through typer, bad input as one line and exit code 2."""
 
+import json
+
 import numpy as np
 import SimpleITK as sitk
 from typer.testing import CliRunner
@@ -72,6 +74,21 @@ def test_corrupt_volume_in_dataset(tmp_path, phantom_dataset):
                                                      "--out", str(tmp_path / "run")]))
     assert "cannot read volume" in line
     assert not (tmp_path / "run").exists()
+
+
+def test_inter_init_with_a_click_model_fine_tunes_it_at_its_pixel_size(tmp_path, phantom_dataset):
+    common = ["--data", str(phantom_dataset), "--preset", "tiny", "--iterations", "2", "--val-every", "2", "--quiet",
+              "--label", "fibula", "--patients", "1"]
+    result = runner.invoke(train_app, ["inter", *common, "--pixel-mm", "1.5", "--out", str(tmp_path / "src")])
+    assert result.exit_code == 0, result.output
+    ckpt = str(tmp_path / "src" / "best.pt")
+    result = runner.invoke(train_app, ["inter", *common, "--init", ckpt, "--out", str(tmp_path / "ft")])
+    assert result.exit_code == 0 and "SegInter1:" in result.output, result.output
+    config = json.loads((tmp_path / "ft" / "config.json").read_text())
+    assert config["pixel_mm"] == 1.5 and config["init"] == ckpt and config["group"] == "inter"
+    line = _one_error_line(runner.invoke(train_app, ["inter", *common, "--init", ckpt, "--pixel-mm", "1.0",
+                                                     "--out", str(tmp_path / "bad")]))
+    assert "pass --pixel-mm 1.5" in line and not (tmp_path / "bad").exists()
 
 
 def test_pretrain_seg_init_inter_and_figure(tmp_path, phantom_dataset):

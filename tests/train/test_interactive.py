@@ -69,6 +69,19 @@ def test_restoration_weights_seed_the_pretrained_groups(restoration_run):
         assert all(torch.equal(weights[k], v) for k, v in restoration.items() if k != first)
 
 
+def test_a_reset_head_keeps_the_fresh_output_layer_and_takes_the_rest(restoration_run):
+    restoration = load_checkpoint(restoration_run / "best.pt")["model"]
+    torch.manual_seed(0)
+    model = build_model(get_group("pretrained"), 8)
+    fresh = {k: v.clone() for k, v in model.state_dict().items()}
+    load_restoration_weights(model, str(restoration_run / "best.pt"), reset_head=True)
+    weights = model.state_dict()
+    heads = [k for k in weights if k.startswith("head.")]
+    assert heads and all(torch.equal(weights[k], fresh[k]) and not torch.equal(weights[k], restoration[k])
+                         for k in heads)
+    assert all(torch.equal(weights[k], restoration[k]) for k in weights if k not in heads)
+
+
 def test_segpretrained_trains_from_restoration(phantom_dataset, restoration_run, tmp_path):
     config = _config(phantom_dataset, group="pretrained", init=str(restoration_run / "best.pt"),
                      iterations=10, val_every=10)
@@ -80,6 +93,30 @@ def test_segpretrained_trains_from_restoration(phantom_dataset, restoration_run,
               tmp_path / "q", show_progress=False)
     with pytest.raises(InputError, match="pass --init"):
         train(_config(phantom_dataset, group="pretrained"), tmp_path / "r", show_progress=False)
+
+
+def test_a_trained_click_model_fine_tunes_from_its_own_weights(phantom_dataset, tmp_path):
+    """--init with a trained SegInter (how a lab adapts the shipped model): the run starts from those
+    weights, so with a vanishing learning rate its first validation is the source's best, far above the
+    same run from scratch; a Seg checkpoint or another width is refused, naming what to change."""
+    source = train(_config(phantom_dataset, group="inter", iterations=300, val_every=300), tmp_path / "src",
+                   show_progress=False)
+    assert source.best_value > 0.5, source.best_value
+    step = dict(iterations=1, val_every=1, lr=1e-12)
+    tuned = train(_config(phantom_dataset, group="inter", init=str(tmp_path / "src" / "best.pt"), **step),
+                  tmp_path / "ft", show_progress=False)
+    scratch = train(_config(phantom_dataset, group="inter", **step), tmp_path / "scratch", show_progress=False)
+    assert tuned.name == "SegInter1" and load_checkpoint(tmp_path / "ft" / "best.pt")["group"] == "inter"
+    assert tuned.best_value == pytest.approx(source.best_value, abs=1e-3)
+    assert tuned.best_value > scratch.best_value + 0.3, (tuned.best_value, scratch.best_value)
+    train(_config(phantom_dataset, iterations=1, val_every=1), tmp_path / "seg", show_progress=False)
+    with pytest.raises(InputError, match="needs a trained SegInter model"):
+        train(_config(phantom_dataset, group="inter", init=str(tmp_path / "seg" / "best.pt")), tmp_path / "x",
+              show_progress=False)
+    with pytest.raises(InputError, match="pass --base-width 8"):
+        train(_config(phantom_dataset, group="inter", init=str(tmp_path / "src" / "best.pt"), base_width=16),
+              tmp_path / "y", show_progress=False)
+    assert not (tmp_path / "x").exists() and not (tmp_path / "y").exists()
 
 
 @pytest.mark.slow

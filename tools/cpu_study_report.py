@@ -1,0 +1,118 @@
+"""Issue 18's report: a sweep's Table 1 (from its results.csv, written by `bb-eval RUN`) beside models
+trained outside it on the same split (SegPretrained with the restoration head reset, the shipped click
+model fine-tuned on the same patients) and models scored as they are (the shipped click model), with the
+minutes each took to train and their validation curves.
+
+    python tools/cpu_study_report.py docs/results/openkbp-mandible-cpu --sweep runs/study-cpu \\
+        --extra "SegPretrained, head reset=runs/pretrain-reset/SegPretrained{n}" \\
+        --extra "v2 fine-tuned=runs/finetune/v2ft{n}" \\
+        --as-is "v2 as shipped=bonebench/runtime/models/click_v2.onnx" --noc-every 4
+
+`{n}` stands for the training-set size; sizes whose run is unfinished are left out. Writes
+OUT/table.md, OUT/results.csv (every scored row), OUT/curves.png and OUT/minutes.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+from pathlib import Path
+
+from bonebench.data.atomic import write_text_atomic
+from bonebench.protocol.run_folders import RunLayout, SweepLayout
+from bonebench.study.evaluation import evaluate_model
+from bonebench.study.reports import PAPER_TABLE, mean_std, plot_curves, write_results_csv
+from bonebench.study.sweep import SweepPlan
+
+
+def training_minutes(run: RunLayout) -> float:
+    """Wall minutes of training and validation, summed over the run's sessions (a resumed run's
+    `seconds` start again from 0)."""
+    total = previous = 0.0
+    for line in run.metrics.read_text().splitlines():
+        seconds = json.loads(line)["seconds"]
+        if seconds < previous:
+            total += previous
+        previous = seconds
+    return (total + previous) / 60
+
+
+def _named(text: str) -> tuple[str, str]:
+    name, _, path = text.partition("=")
+    if not name or not path:
+        raise SystemExit(f"error: expected NAME=PATH, got {text!r}")
+    return name, path
+
+
+def _sweep_rows(sweep: SweepLayout) -> list[dict]:
+    with sweep.results_csv.open() as f:
+        rows = list(csv.DictReader(f))
+    for row in rows:
+        row["patients"] = int(row["patients"])
+        for key in ("dice", "dice_propagated", "noc85", "noc90"):
+            row[key] = float(row[key])
+    return rows
+
+
+def _scored(model: Path, display: str, n: int, plan: SweepPlan, split: Path, noc_every: int) -> list[dict]:
+    rows = evaluate_model(model, plan.data, plan.label, noc_every=noc_every, split_path=split)
+    return [{**row, "group": display, "display": display, "patients": n} for row in rows]
+
+
+def _table(rows: list[dict], columns: list[str], sizes: list[int], as_is: list[str], minutes: dict) -> str:
+    def values(display, n):
+        return [r["dice"] for r in rows if r["display"] == display and r["patients"] == n]
+
+    head = ["patients", *columns, "Seg (study)", "SegPretrained (study)", "SegInter (study)"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for n in sizes:
+        study = [f"{v:.3f}" for v in PAPER_TABLE[n]] if n in PAPER_TABLE else ["–"] * 3
+        lines.append("| " + " | ".join([str(n), *(mean_std(values(c, n)) for c in columns), *study]) + " |")
+    if as_is:
+        lines += ["", "Scored as they are (no training on these patients):", "", "| model | test Dice |", "|---|---|"]
+        lines += [f"| {display} | {mean_std(values(display, 0))} |" for display in as_is]
+    lines += ["", "| model | training minutes (wall, this machine) |", "|---|---|"]
+    lines += [f"| {name} | {m:.1f} |" for name, m in minutes.items()]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--sweep", type=Path, required=True)
+    parser.add_argument("--extra", action="append", default=[], metavar="NAME=RUN{n}")
+    parser.add_argument("--as-is", action="append", default=[], metavar="NAME=MODEL")
+    parser.add_argument("--noc-every", type=int, default=4)
+    args = parser.parse_args()
+    sweep = SweepLayout(args.sweep)
+    plan = SweepPlan.load(sweep.plan)
+    rows, models = _sweep_rows(sweep), []
+    columns = list(dict.fromkeys(r["display"] for r in rows))
+    for display in columns:
+        for n in plan.patients:
+            run = sweep.model(f"{display}{n}")
+            if run.finished:
+                models.append((display, display, n, run))
+    for name, pattern in map(_named, args.extra):
+        columns.append(name)
+        for n in plan.patients:
+            run = RunLayout(Path(pattern.format(n=n)))
+            if run.finished:
+                rows += _scored(run.best, name, n, plan, sweep.split, args.noc_every)
+                models.append((name, name, n, run))
+    as_is = []
+    for name, model in map(_named, args.as_is):
+        as_is.append(name)
+        rows += _scored(Path(model), name, 0, plan, sweep.split, args.noc_every)
+    args.out.mkdir(parents=True, exist_ok=True)
+    write_results_csv(rows, args.out / "results.csv")
+    minutes = {f"{d} ({n})": round(training_minutes(run), 1) for _, d, n, run in models}
+    write_text_atomic(args.out / "minutes.json", json.dumps(minutes, indent=1) + "\n")
+    write_text_atomic(args.out / "table.md", _table(rows, columns, list(plan.patients), as_is, minutes))
+    plot_curves(models, args.out / "curves.png")
+    print((args.out / "table.md").read_text())
+
+
+if __name__ == "__main__":
+    main()
