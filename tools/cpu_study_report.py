@@ -21,7 +21,7 @@ from pathlib import Path
 
 from bonebench.data.atomic import write_text_atomic
 from bonebench.protocol.run_folders import RunLayout, SweepLayout
-from bonebench.study.evaluation import evaluate_model
+from bonebench.study.evaluation import evaluate_model, finished_models
 from bonebench.study.reports import PAPER_TABLE, mean_std, plot_curves, write_results_csv
 from bonebench.study.sweep import SweepPlan
 
@@ -87,13 +87,8 @@ def main() -> None:
     args = parser.parse_args()
     sweep = SweepLayout(args.sweep)
     plan = SweepPlan.load(sweep.plan)
-    rows, models = _sweep_rows(sweep), []
+    rows, models = _sweep_rows(sweep), finished_models(sweep, plan)
     columns = list(dict.fromkeys(r["display"] for r in rows))
-    for display in columns:
-        for n in plan.patients:
-            run = sweep.model(f"{display}{n}")
-            if run.finished:
-                models.append((display, display, n, run))
     for name, pattern in map(_named, args.extra):
         columns.append(name)
         for n in plan.patients:

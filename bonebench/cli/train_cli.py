@@ -28,9 +28,7 @@ LABEL = typer.Option(..., "--label", metavar="NAME", show_default=False,
                      help="target label, by name (fibula) or value (1)")
 PATIENTS = typer.Option(..., "--patients", min=1, metavar="N", show_default=False, help="number of training patients")
 INIT = typer.Option(None, "--init", metavar="FILE", show_default="none",
-                    help="start from this checkpoint: a restoration one (bb-train pretrain: SegPretrained, "
-                         "SegInterPretrained) or a trained model of the same kind to fine-tune (e.g. the shipped "
-                         "click model, checkpoints/click_v2/best.pt)")
+                    help="a restoration checkpoint (pretrained groups) or a trained model to fine-tune")
 LOSS = typer.Option("ce", "--loss", metavar="ce|dice|ce+dice", help="training loss (the study: ce)")
 LABELS = typer.Option("", "--labels", metavar="NAME,NAME", show_default="only --label",
                       help="several bones for interactive groups, e.g. 1,2: each slice's target is one of them, "
