@@ -8,6 +8,7 @@ import torch
 
 from bonebench.data.atomic import atomic_path
 from bonebench.errors import InputError
+from bonebench.train.config import TrainConfig
 from bonebench.train.groups import RESTORATION_KEY
 
 
@@ -30,6 +31,9 @@ def load_checkpoint(path: str | Path) -> dict:
     return payload
 
 
+# the network settings a fine-tune must repeat from the model it starts from (config field names)
+FINE_TUNE_SETTINGS = ("base_width", "pixel_mm")
+
 
 def init_source(path: str | Path) -> tuple[str, dict]:
     """What --init names: the checkpoint's group key, and the network settings a fine-tune from it must
@@ -38,4 +42,5 @@ def init_source(path: str | Path) -> tuple[str, dict]:
     group, config = payload.get("group", ""), payload["config"]
     if group == RESTORATION_KEY:
         return group, {}
-    return group, {"base_width": int(config["base_width"]), "pixel_mm": float(config.get("pixel_mm", 0.0))}
+    saved = TrainConfig.from_dict(config)
+    return group, {name: getattr(saved, name) for name in FINE_TUNE_SETTINGS}

@@ -24,7 +24,7 @@ from bonebench.data.splits import Split, make_split
 from bonebench.errors import InputError
 from bonebench.protocol.kinds import RESTORATION
 from bonebench.protocol.run_folders import RunLayout
-from bonebench.train.checkpoint import load_checkpoint, save_checkpoint
+from bonebench.train.checkpoint import FINE_TUNE_SETTINGS, load_checkpoint, save_checkpoint
 from bonebench.train.config import TrainConfig
 from bonebench.train.groups import GROUPS, ModelGroup, build_model, get_group, model_name
 from bonebench.train.precision import Compute, pick_device
@@ -125,8 +125,8 @@ def load_finetune_weights(model: torch.nn.Module, path: str, group: ModelGroup, 
         raise InputError(f"{path}: --init for {group.display} needs a trained {group.display} model to fine-tune "
                          f"(restoration checkpoints seed the pretrained groups), got group {payload.get('group')!r}")
     saved = TrainConfig.from_dict(payload["config"])
-    for option, mine, theirs in (("--base-width", config.base_width, saved.base_width),
-                                 ("--pixel-mm", config.pixel_mm, saved.pixel_mm)):
+    for name in FINE_TUNE_SETTINGS:
+        option, mine, theirs = "--" + name.replace("_", "-"), getattr(config, name), getattr(saved, name)
         if mine != theirs:
             raise InputError(f"{path}: the model was trained with {option} {theirs:g}, this run has {mine:g}; "
                              f"pass {option} {theirs:g}")
