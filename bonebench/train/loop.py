@@ -27,7 +27,7 @@ from bonebench.protocol.run_folders import RunLayout
 from bonebench.train.checkpoint import FINE_TUNE_SETTINGS, load_checkpoint, save_checkpoint
 from bonebench.train.config import TrainConfig
 from bonebench.train.groups import GROUPS, ModelGroup, build_model, get_group, model_name
-from bonebench.train.precision import Compute, pick_device
+from bonebench.train.precision import Compute, denormals_flushed, pick_device
 from bonebench.train.prefetch import Prefetcher
 from bonebench.train.unet import OUTPUT_LAYER
 from bonebench.threads import prefetch_thread, using_threads
@@ -275,7 +275,7 @@ def train(config: TrainConfig, run_dir: str | Path, *, resume: bool = False, spl
     core); `interrupt_at` raises KeyboardInterrupt after that iteration (tests a kill); `prefetch`
     prepares the next minibatch in a background thread (None: when the threads allow it; the same
     run either way); `report` is told the precision and threads once the run is set up."""
-    with using_threads(threads) as count:
+    with using_threads(threads) as count, denormals_flushed():
         run = _Run(config, RunLayout(run_dir), resume, split_file, prefetch_thread() if prefetch is None else prefetch)
         if report is not None:
             report(f"{run.name}: precision {config.precision}, {count} CPU threads, on {run.device.type}")

@@ -5,7 +5,7 @@ import torch
 
 from bonebench.errors import InputError
 from bonebench.train.config import make_config
-from bonebench.train.precision import Compute, cpu_has_bf16, resolve_precision
+from bonebench.train.precision import Compute, cpu_has_bf16, denormals_flushed, resolve_precision
 
 CPU = torch.device("cpu")
 
@@ -44,3 +44,12 @@ def test_bf16_compute_runs_the_network_in_bf16_and_gives_fp32_weights():
     with compute.autocast():
         out = model(compute.tensor(torch.rand(2, 1, 32, 32).numpy()))
     assert out.dtype == torch.bfloat16 and next(model.parameters()).dtype == torch.float32
+
+
+def test_training_flushes_denormals_and_restores_the_default_after():
+    denormal = torch.tensor([1e-39], dtype=torch.float32)
+    assert float(denormal * 1.0) != 0.0  # the default: denormals are kept (the slow path)
+    with denormals_flushed():
+        assert float(denormal * 1.0) == 0.0
+        assert float(torch.tensor([1e-30]) * 1e-10) == 0.0  # a result below the normal range, too
+    assert float(denormal * 1.0) != 0.0
