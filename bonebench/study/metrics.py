@@ -91,16 +91,25 @@ def at_model_pixels(model: Model, hu: np.ndarray, truth: np.ndarray, spacing) ->
     return hu, labels.astype(bool)
 
 
+def on_volume_grid(mask: np.ndarray, shape: tuple) -> np.ndarray:
+    """A (z, y, x) mask predicted at the model's pixel size, back on the volume's grid (as segment()
+    returns masks): Dice is taken against the annotation as drawn, so models of every pixel size are
+    scored on the same voxels."""
+    from bonebench.kernels import resize_labels
+
+    return mask if mask.shape == tuple(shape) else resize_labels(mask, shape[1:])
+
+
 def score_case(model: Model, hu: np.ndarray, truth: np.ndarray, *, noc_every: int = 1,
                spacing=None) -> CaseScores:
     """All test metrics of one model on one patient (see CaseScores). With the volume's `spacing`
-    (x, y, z mm) a model with a pixel size is scored as it runs: 3D masks through segment() on the
-    volume's grid, per-slice Dice and NoC on the case resampled to its pixel size."""
+    (x, y, z mm) a model with a pixel size is scored as it runs: clicks and NoC on the case resampled
+    to its pixel size, every Dice on the volume's own grid."""
     truth = truth.astype(bool)
     if not model.info.interactive:
         return CaseScores(dice(truth, segment_volume(model, hu, spacing=spacing)))
     slice_hu, slice_truth = at_model_pixels(model, hu, truth, spacing)
-    per_slice = dice(slice_truth, one_click_per_slice(model, slice_hu, slice_truth))
+    per_slice = dice(truth, on_volume_grid(one_click_per_slice(model, slice_hu, slice_truth), truth.shape))
     slices = [z for z in range(0, truth.shape[0], noc_every) if truth[z].any()]
     nocs = np.array([noc_slice(model, slice_hu[z], slice_truth[z]) for z in slices], dtype=float).reshape(-1, 2)
     noc85, noc90 = (nocs.mean(axis=0) if len(nocs) else (float("nan"), float("nan")))

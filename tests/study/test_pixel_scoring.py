@@ -1,10 +1,11 @@
-"""bb-eval scores a model with a pixel size as it runs: per-slice metrics on the case resampled to
-that pixel size, the propagated mask on the volume's own grid."""
+"""bb-eval scores a model with a pixel size as it runs: clicks and NoC on the case resampled to that
+pixel size, every Dice on the volume's own grid (the annotation as drawn)."""
 
 import numpy as np
 
 from bonebench.runtime.session import Model
-from bonebench.study.metrics import at_model_pixels, score_case
+from bonebench.kernels import dice
+from bonebench.study.metrics import at_model_pixels, on_volume_grid, score_case
 
 
 def test_finer_scan_scored_at_the_models_pixel_size(fine_leg, pixel_model):
@@ -17,3 +18,13 @@ def test_finer_scan_scored_at_the_models_pixel_size(fine_leg, pixel_model):
     assert scores.dice > 0.85 and scores.dice_propagated > 0.9 and 1 <= scores.noc90 <= 20
     same = at_model_pixels(Model(device="cpu", threads=1), hu, truth, geometry.spacing)
     assert same[0] is hu and np.array_equal(same[1], truth)  # a model without a pixel size: as it is
+
+
+def test_a_mask_at_the_models_pixels_is_scored_on_the_volumes_grid(fine_leg, pixel_model):
+    _, hu, truth, geometry, _ = fine_leg
+    _, slice_truth = at_model_pixels(Model(pixel_model, device="cpu", threads=1), hu, truth, geometry.spacing)
+    back = on_volume_grid(slice_truth.astype(np.uint8), truth.shape)
+    assert back.shape == truth.shape and dice(truth, back) > 0.95  # the truth survives the round trip
+    assert slice_truth.shape != truth.shape  # (scoring at the model's pixels would count other voxels)
+    same = truth.astype(np.uint8)
+    assert on_volume_grid(same, truth.shape) is same
