@@ -9,7 +9,8 @@ minutes each took to train and their validation curves.
         --as-is "v2 as shipped=bonebench/runtime/models/click_v2.onnx" --noc-every 4
 
 `{n}` stands for the training-set size; sizes whose run is unfinished are left out. Writes
-OUT/table.md, OUT/results.csv (every scored row), OUT/curves.png and OUT/minutes.json.
+OUT/table.md, OUT/results.csv (every scored row), OUT/curves.png and OUT/minutes.json; a rerun takes
+the extra models' scores from OUT/results.csv where that is newer than the model.
 """
 
 from __future__ import annotations
@@ -45,8 +46,9 @@ def _named(text: str) -> tuple[str, str]:
     return name, path
 
 
-def _sweep_rows(sweep: SweepLayout) -> list[dict]:
-    with sweep.results_csv.open() as f:
+def _read_rows(path: Path) -> list[dict]:
+    """Scored rows from a results.csv (bb-eval's or this report's), numbers as numbers."""
+    with path.open() as f:
         rows = list(csv.DictReader(f))
     for row in rows:
         row["patients"] = int(row["patients"])
@@ -55,9 +57,22 @@ def _sweep_rows(sweep: SweepLayout) -> list[dict]:
     return rows
 
 
-def _scored(model: Path, display: str, n: int, plan: SweepPlan, split: Path, noc_every: int) -> list[dict]:
-    rows = evaluate_model(model, plan.data, plan.label, noc_every=noc_every, split_path=split)
-    return [{**row, "group": display, "display": display, "patients": n} for row in rows]
+class _Scorer:
+    """Scores a model on the test patients, or takes its rows from the report's last results.csv
+    when that is newer than the model file (a report rerun after one more model scores only that one)."""
+
+    def __init__(self, plan: SweepPlan, split: Path, noc_every: int, previous: Path):
+        self.plan, self.split, self.noc_every = plan, split, noc_every
+        self.previous, self.rows = previous, _read_rows(previous) if previous.is_file() else []
+
+    def __call__(self, model: Path, display: str, n: int) -> list[dict]:
+        kept = [r for r in self.rows if r["display"] == display and r["patients"] == n]
+        if kept and self.previous.stat().st_mtime > model.stat().st_mtime:
+            print(f"{display} ({n}): scores kept from {self.previous}")
+            return kept
+        rows = evaluate_model(model, self.plan.data, self.plan.label, noc_every=self.noc_every,
+                              split_path=self.split)
+        return [{**row, "group": display, "display": display, "patients": n} for row in rows]
 
 
 def _table(rows: list[dict], columns: list[str], sizes: list[int], as_is: list[str], minutes: dict) -> str:
@@ -87,19 +102,20 @@ def main() -> None:
     args = parser.parse_args()
     sweep = SweepLayout(args.sweep)
     plan = SweepPlan.load(sweep.plan)
-    rows, models = _sweep_rows(sweep), finished_models(sweep, plan)
+    rows, models = _read_rows(sweep.results_csv), finished_models(sweep, plan)
+    scored = _Scorer(plan, sweep.split, args.noc_every, args.out / "results.csv")
     columns = list(dict.fromkeys(r["display"] for r in rows))
     for name, pattern in map(_named, args.extra):
         columns.append(name)
         for n in plan.patients:
             run = RunLayout(Path(pattern.format(n=n)))
             if run.finished:
-                rows += _scored(run.best, name, n, plan, sweep.split, args.noc_every)
+                rows += scored(run.best, name, n)
                 models.append((name, name, n, run))
     as_is = []
     for name, model in map(_named, args.as_is):
         as_is.append(name)
-        rows += _scored(Path(model), name, 0, plan, sweep.split, args.noc_every)
+        rows += scored(Path(model), name, 0)
     args.out.mkdir(parents=True, exist_ok=True)
     write_results_csv(rows, args.out / "results.csv")
     minutes = {f"{d} ({n})": round(training_minutes(run), 1) for _, d, n, run in models}
