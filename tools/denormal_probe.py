@@ -20,12 +20,14 @@ import time
 from contextlib import nullcontext
 from pathlib import Path
 
+from bonebench.protocol.run_folders import RunLayout
+
 
 def _count_denormals(run: Path) -> tuple[int, int]:
     """(denormal values, all values) in the run's Adam moments (last.pt)."""
     import torch
 
-    state = torch.load(run / "last.pt", map_location="cpu", weights_only=False)["optimizer"]["state"]
+    state = torch.load(RunLayout(run).last, map_location="cpu", weights_only=False)["optimizer"]["state"]
     moments = [v for s in state.values() for v in s.values() if torch.is_tensor(v) and v.numel() > 1]
     tiny = sum(int(((v.abs() < torch.finfo(torch.float32).tiny) & (v != 0)).sum()) for v in moments)
     return tiny, sum(v.numel() for v in moments)
@@ -50,9 +52,10 @@ def _child(run: Path, flush: bool, iterations: int, threads: int) -> None:
         return result
 
     loop.train_step = timed
-    config = TrainConfig.from_dict(json.loads((run / "config.json").read_text()))
+    layout = RunLayout(run)
+    config = TrainConfig.from_dict(json.loads(layout.config.read_text()))
     try:
-        loop.train(config, run, resume=True, split_file=run / "split.json", show_progress=False, threads=threads)
+        loop.train(config, run, resume=True, split_file=layout.split, show_progress=False, threads=threads)
     except KeyboardInterrupt:
         pass
 
