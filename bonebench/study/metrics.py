@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bonebench.errors import InputError
-from bonebench.kernels import dice, innermost_point, iou, label_components, next_click
+from bonebench.kernels import dice, innermost_point, iou, label_components, next_click, resize_labels
 from bonebench.protocol.clicks import ClickSet, one_click_inputs
 from bonebench.protocol.network import THRESHOLD, network_input
 from bonebench.runtime.automatic import segment_volume
@@ -95,8 +95,6 @@ def on_volume_grid(mask: np.ndarray, shape: tuple) -> np.ndarray:
     """A (z, y, x) mask predicted at the model's pixel size, back on the volume's grid (as segment()
     returns masks): Dice is taken against the annotation as drawn, so models of every pixel size are
     scored on the same voxels."""
-    from bonebench.kernels import resize_labels
-
     return mask if mask.shape == tuple(shape) else resize_labels(mask, shape[1:])
 
 

@@ -51,9 +51,9 @@ def denormals_flushed():
     Why: as the loss falls, gradients and Adam's second moments drift into the denormal range
     (below 1.2e-38; in a SegPretrained1 checkpoint at 1,200 iterations 147,000 of 3.9 million Adam
     values, in Seg1 at 1,600 775,000), and x86 cores take a slow path for every operation on them.
-    Measured on the 2-core Xeon (resuming that SegPretrained1 run, cpu preset, 2 threads): 1,850-2,430
-    ms per iteration as it is, 310-520 ms flushed (copies of the run resumed each way; `tools/denormal_probe.py`). Values that small are
-    below fp32's normal range, so flushing them changes no step that matters. Set before the run's
+    Measured on the 2-core Xeon (that SegPretrained1 run resumed each way, cpu preset, 2 threads;
+    `tools/denormal_probe.py`): 1,659 ms per iteration as it is, 228 ms flushed. Values that small
+    are below fp32's normal range, so flushing them changes no step that matters. Set before the run's
     first torch work, so the OpenMP threads torch starts inherit it."""
     torch.set_flush_denormal(True)
     try:
