@@ -11,6 +11,7 @@ from bonebench.data.atomic import write_text_atomic
 from bonebench.data.resample import check_pixel_mm
 from bonebench.errors import InputError
 from bonebench.protocol.network import DEFAULT_CLICK_SIGMA
+from bonebench.train.schedules import LR_SCHEDULES
 
 LOSSES = ("ce", "dice", "ce+dice")
 # what a pretrained group takes of the restoration network's output layer: "keep" it (the study), or
@@ -29,6 +30,7 @@ class TrainConfig:
     iterations: int = 65_000
     batch_size: int = 32
     lr: float = 1e-5
+    lr_schedule: str = "constant"  # LR_SCHEDULES (train.schedules): constant (the study) or cosine
     patch_size: int = 96
     base_width: int = 64
     val_every: int = 500
@@ -99,6 +101,8 @@ def make_config(preset: str, **overrides) -> TrainConfig:
         raise InputError(f"unknown loss {config.loss!r}; valid losses: {', '.join(LOSSES)}")
     if config.init_head not in INIT_HEADS:
         raise InputError(f"unknown init-head {config.init_head!r}; valid: {', '.join(INIT_HEADS)}")
+    if config.lr_schedule not in LR_SCHEDULES:
+        raise InputError(f"unknown lr-schedule {config.lr_schedule!r}; valid: {', '.join(LR_SCHEDULES)}")
     if not (math.isfinite(config.lr) and config.lr > 0):
         raise InputError(f"lr must be a number above 0, got {config.lr}")
     if not 0.0 <= config.background_rate <= 1.0:

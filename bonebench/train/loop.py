@@ -29,6 +29,7 @@ from bonebench.train.config import TrainConfig
 from bonebench.train.groups import GROUPS, ModelGroup, build_model, get_group, model_name
 from bonebench.train.precision import Compute, denormals_flushed, pick_device
 from bonebench.train.prefetch import Prefetcher
+from bonebench.train.schedules import lr_factor
 from bonebench.train.unet import OUTPUT_LAYER
 from bonebench.threads import prefetch_thread, using_threads
 
@@ -140,6 +141,13 @@ def _check_group_settings(group: ModelGroup, config: TrainConfig) -> None:
         raise InputError("--label is required for segmentation groups")
 
 
+def set_learning_rate(optimizer: torch.optim.Optimizer, config: TrainConfig, iteration: int) -> None:
+    """The configured rate times the schedule's factor at this iteration (train.schedules)."""
+    rate = config.lr * lr_factor(config.lr_schedule, iteration, config.iterations)
+    for param_group in optimizer.param_groups:
+        param_group["lr"] = rate
+
+
 def train_step(model: torch.nn.Module, optimizer: torch.optim.Optimizer, task, compute: Compute) -> torch.Tensor:
     """One iteration: the task's minibatch, forward in the run's precision, loss, backward, step.
     Returns the loss as a detached tensor on the device: reading it (float) would wait for the GPU,
@@ -216,6 +224,13 @@ class _Run:
         return progress
 
     @property
+    def scores_its_start(self) -> bool:
+        """A fresh fine-tune validates its source model first (iteration 0), so a run that only
+        makes the model worse on these patients keeps the model it started from as best.pt."""
+        fresh = self.progress.iteration == 0 and self.progress.best_score == -np.inf
+        return fresh and bool(self.config.init) and not self.group.pretrained
+
+    @property
     def name(self) -> str:
         return model_name(self.group, self.config.patients)
 
@@ -228,7 +243,7 @@ class _Run:
                 "label_name": ",".join(self.config.target_labels) if self.config.label else "",
                 "bonebench_version": bonebench.__version__}
 
-    def validate(self, iteration: int, mean_loss: float, seconds: float, train_seconds: float) -> str:
+    def validate(self, iteration: int, mean_loss: float | None, seconds: float, train_seconds: float) -> str:
         """Validate, keep the best model, log a line, checkpoint; returns the status text with the
         seconds per training iteration and per validation pass (so validation's share shows)."""
         t0 = time.perf_counter()
@@ -293,7 +308,10 @@ def _iterate(run: _Run, config: TrainConfig, show_progress: bool, interrupt_at: 
     train_seconds, since, first = 0.0, time.perf_counter(), run.progress.iteration
     with _progress_bar(run.name, show_progress) as progress:
         bar = progress.add_task("train", total=config.iterations, completed=run.progress.iteration, status="")
+        if run.scores_its_start:
+            progress.update(bar, status=run.validate(0, None, 0.0, 0.0))
         for iteration in range(run.progress.iteration + 1, config.iterations + 1):
+            set_learning_rate(run.optimizer, config, iteration)
             running_loss += train_step(run.model, run.optimizer, run.task, run.compute)
             running_n += 1
             progress.advance(bar)

@@ -98,7 +98,8 @@ def test_segpretrained_trains_from_restoration(phantom_dataset, restoration_run,
 def test_a_trained_click_model_fine_tunes_from_its_own_weights(phantom_dataset, tmp_path):
     """--init with a trained SegInter (how a lab adapts the shipped model): the run starts from those
     weights, so with a vanishing learning rate its first validation is the source's best, far above the
-    same run from scratch; a Seg checkpoint or another width is refused, naming what to change."""
+    same run from scratch; the source is scored at iteration 0, so a fine-tune that only makes it worse
+    keeps the source as best.pt; a Seg checkpoint or another width is refused, naming what to change."""
     source = train(_config(phantom_dataset, group="inter", iterations=300, val_every=300), tmp_path / "src",
                    show_progress=False)
     assert source.best_value > 0.5, source.best_value
@@ -109,6 +110,13 @@ def test_a_trained_click_model_fine_tunes_from_its_own_weights(phantom_dataset, 
     assert tuned.name == "SegInter1" and load_checkpoint(tmp_path / "ft" / "best.pt")["group"] == "inter"
     assert tuned.best_value == pytest.approx(source.best_value, abs=1e-3)
     assert tuned.best_value > scratch.best_value + 0.3, (tuned.best_value, scratch.best_value)
+    wrecked = train(_config(phantom_dataset, group="inter", init=str(tmp_path / "src" / "best.pt"), iterations=4,
+                            val_every=4, lr=1.0), tmp_path / "wrecked", show_progress=False)
+    first, last = _metrics(tmp_path / "wrecked")[0], _metrics(tmp_path / "wrecked")[-1]
+    assert first["iteration"] == 0 and first["train_loss"] is None  # the source, scored before any step
+    assert last["val_dice"] < source.best_value - 0.2, last  # the steps made it worse on these patients ...
+    assert wrecked.best_iteration == 0 and load_checkpoint(tmp_path / "wrecked" / "best.pt")["iteration"] == 0
+    assert wrecked.best_value == pytest.approx(source.best_value, abs=1e-3)  # ... so best.pt is the source
     train(_config(phantom_dataset, iterations=1, val_every=1), tmp_path / "seg", show_progress=False)
     with pytest.raises(InputError, match="needs a trained SegInter model"):
         train(_config(phantom_dataset, group="inter", init=str(tmp_path / "seg" / "best.pt")), tmp_path / "x",
