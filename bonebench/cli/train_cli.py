@@ -15,7 +15,7 @@ from bonebench.protocol.network import DEFAULT_CLICK_SIGMA
 from bonebench.protocol.run_folders import RUNS, RunLayout
 from bonebench.study import STUDY_SIZES
 from bonebench.train.config import INIT_HEADS, PRESETS
-from bonebench.train.schedules import LR_SCHEDULES
+from bonebench.train.schedules import COSINE_FLOOR, DEFAULT_LR_SCHEDULE, LR_SCHEDULES
 
 app = typer.Typer(help="Train segmentation models on few patients.", no_args_is_help=True, cls=OneLineGroup,
                   **APP)
@@ -49,8 +49,8 @@ TRAINING: Options = {
                                                help="slices per training step")),
     "lr": (Optional[float], typer.Option(None, "--lr", metavar="RATE", show_default=FROM_PRESET,
                                          help="Adam learning rate, above 0")),
-    "lr_schedule": (str, typer.Option("constant", "--lr-schedule", metavar="|".join(LR_SCHEDULES),
-                                      help="constant (the study) or cosine decay to 1 %")),
+    "lr_schedule": (str, typer.Option(DEFAULT_LR_SCHEDULE, "--lr-schedule", metavar="|".join(LR_SCHEDULES),
+                                      help=f"constant (the study) or cosine decay to {COSINE_FLOOR:.0%}")),
     "base_width": (Optional[int], typer.Option(None, "--base-width", min=1, metavar="N", show_default=FROM_PRESET,
                                                help="U-Net width at the top level (the study: 64)")),
     "patch_size": (Optional[int], typer.Option(None, "--patch-size", min=16, metavar="N", show_default=FROM_PRESET,

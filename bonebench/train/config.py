@@ -11,7 +11,7 @@ from bonebench.data.atomic import write_text_atomic
 from bonebench.data.resample import check_pixel_mm
 from bonebench.errors import InputError
 from bonebench.protocol.network import DEFAULT_CLICK_SIGMA
-from bonebench.train.schedules import LR_SCHEDULES
+from bonebench.train.schedules import DEFAULT_LR_SCHEDULE, LR_SCHEDULES
 
 LOSSES = ("ce", "dice", "ce+dice")
 # what a pretrained group takes of the restoration network's output layer: "keep" it (the study), or
@@ -30,7 +30,7 @@ class TrainConfig:
     iterations: int = 65_000
     batch_size: int = 32
     lr: float = 1e-5
-    lr_schedule: str = "constant"  # LR_SCHEDULES (train.schedules): constant (the study) or cosine
+    lr_schedule: str = DEFAULT_LR_SCHEDULE  # LR_SCHEDULES (train.schedules): constant (the study) or cosine
     patch_size: int = 96
     base_width: int = 64
     val_every: int = 500

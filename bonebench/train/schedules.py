@@ -25,6 +25,7 @@ def _cosine(iteration: int, iterations: int) -> float:
 
 
 LR_SCHEDULES = {"constant": _constant, "cosine": _cosine}
+DEFAULT_LR_SCHEDULE = "constant"
 
 
 def lr_factor(schedule: str, iteration: int, iterations: int) -> float:

@@ -112,7 +112,8 @@ def test_a_trained_click_model_fine_tunes_from_its_own_weights(phantom_dataset, 
     assert tuned.best_value > scratch.best_value + 0.3, (tuned.best_value, scratch.best_value)
     wrecked = train(_config(phantom_dataset, group="inter", init=str(tmp_path / "src" / "best.pt"), iterations=4,
                             val_every=4, lr=1.0), tmp_path / "wrecked", show_progress=False)
-    first, last = _metrics(tmp_path / "wrecked")[0], _metrics(tmp_path / "wrecked")[-1]
+    log = _metrics(tmp_path / "wrecked")
+    first, last = log[0], log[-1]
     assert first["iteration"] == 0 and first["train_loss"] is None  # the source, scored before any step
     assert last["val_dice"] < source.best_value - 0.2, last  # the steps made it worse on these patients ...
     assert wrecked.best_iteration == 0 and load_checkpoint(tmp_path / "wrecked" / "best.pt")["iteration"] == 0
