@@ -1,9 +1,12 @@
 """The training set of the shipped click-following model: phantoms of every region plus the real
 OpenKBP mandible (its training split only), in one nnU-Net raw dataset with one global label per bone.
 
-    python tools/click_dataset.py OUT [--per-region 6] [--size 192] [--slices 40] [--openkbp DIR --openkbp-cases 20]
+    python tools/click_dataset.py OUT [--per-region 6] [--extra hip=4,knee=4] [--size 192] [--slices 40]
+                                      [--openkbp DIR --openkbp-cases 20]
 
-Phantom seeds 500.. are used here; tools/one_click_eval.py holds out seeds 900.. .
+`--extra` adds phantoms to the regions whose joints the model crossed (v2's hip femur leaked 58 %
+into the pelvis, docs/results/one-click/v2/). Phantom seeds 500..757 are used here (at most 37 per
+region); tools/one_click_eval.py holds out seeds 900.. .
 """
 
 from __future__ import annotations
@@ -23,12 +26,18 @@ MANDIBLE = max(BONE_LABELS.values()) + 1
 TRAIN_SEED = 500
 
 
-def _phantoms(out: DatasetLayout, per_region: int, shape: PhantomShape) -> list[str]:
+SEEDS_PER_REGION = 37
+
+
+def _phantoms(out: DatasetLayout, per_region: int, extra: dict[str, int], shape: PhantomShape) -> list[str]:
     cases = []
     for r, name in enumerate(n for n in REGIONS if n != "mixed"):
-        for i in range(per_region):
+        count = per_region + extra.get(name, 0)
+        if count > SEEDS_PER_REGION:
+            raise SystemExit(f"at most {SEEDS_PER_REGION} phantoms per region, asked {count} for {name}")
+        for i in range(count):
             case = f"{name}_{i:03d}"
-            out.write_case(case, *make_region_phantom(name, TRAIN_SEED + 37 * r + i, shape))
+            out.write_case(case, *make_region_phantom(name, TRAIN_SEED + SEEDS_PER_REGION * r + i, shape))
             cases.append(case)
     return cases
 
@@ -45,17 +54,30 @@ def _openkbp(out: DatasetLayout, source: Path, count: int) -> list[str]:
     return cases
 
 
+def _extra(text: str) -> dict[str, int]:
+    """`hip=4,knee=4` -> {"hip": 4, "knee": 4}, with the region names checked."""
+    regions = [n for n in REGIONS if n != "mixed"]
+    extra = {}
+    for item in filter(None, text.split(",")):
+        name, _, count = item.partition("=")
+        if name not in regions or not count.isdigit():
+            raise argparse.ArgumentTypeError(f"{item!r}: expected REGION=COUNT, REGION one of {', '.join(regions)}")
+        extra[name] = int(count)
+    return extra
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
     parser.add_argument("--per-region", type=int, default=6)
+    parser.add_argument("--extra", type=_extra, default={}, help="more phantoms of some regions: hip=4,knee=4")
     parser.add_argument("--size", type=int, default=192)
     parser.add_argument("--slices", type=int, default=40)
     parser.add_argument("--openkbp", type=Path, default=None)
     parser.add_argument("--openkbp-cases", type=int, default=20)
     args = parser.parse_args()
     out = DatasetLayout(args.out)
-    cases = _phantoms(out, args.per_region, PhantomShape(size_xy=args.size, slices=args.slices))
+    cases = _phantoms(out, args.per_region, args.extra, PhantomShape(size_xy=args.size, slices=args.slices))
     if args.openkbp is not None:
         cases += _openkbp(out, args.openkbp, args.openkbp_cases)
     labels = {"background": 0, **BONE_LABELS, "mandible": MANDIBLE}
