@@ -2,11 +2,16 @@
 OpenKBP mandible (its training split only), in one nnU-Net raw dataset with one global label per bone.
 
     python tools/click_dataset.py OUT [--per-region 6] [--extra hip=4,knee=4] [--size 192] [--slices 40]
-                                      [--openkbp DIR --openkbp-cases 20]
+                                      [--openkbp DIR --openkbp-cases 20 --openkbp-from 20]
 
 `--extra` adds phantoms to the regions whose joints the model crossed (v2's hip femur leaked 58 %
 into the pelvis, docs/results/one-click/v2/). Phantom seeds 500..757 are used here (at most 37 per
 region); tools/one_click_eval.py holds out seeds 900.. .
+
+OpenKBP patients are taken from the training split after its first `--openkbp-from` (default
+LAB_PATIENTS): issue 18 fine-tunes the shipped model on the first 1..20 training patients as a lab's
+own, and a model that had trained on them would be "adapted" to patients it already knew (v2's
+dataset, built before this option with the first 20, did: `--openkbp-from 0`).
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ TRAIN_SEED = 500
 
 
 SEEDS_PER_REGION = 37
+LAB_PATIENTS = 20  # the study's largest training subset (issue 18's Table 1: 1, 2, 5, 10, 20 patients)
 
 
 def _phantoms(out: DatasetLayout, per_region: int, extra: dict[str, int], shape: PhantomShape) -> list[str]:
@@ -42,11 +48,14 @@ def _phantoms(out: DatasetLayout, per_region: int, extra: dict[str, int], shape:
     return cases
 
 
-def _openkbp(out: DatasetLayout, source: Path, count: int) -> list[str]:
-    """The first `count` training patients of OpenKBP's split (its test patients stay unseen)."""
+def _openkbp(out: DatasetLayout, source: Path, count: int, first: int) -> list[str]:
+    """`count` training patients of OpenKBP's split from its `first` on (its test patients stay unseen)."""
     dataset = Dataset(source)
+    train = make_split(dataset.case_ids, 0).train
+    if first + count > len(train):
+        raise SystemExit(f"OpenKBP's training split has {len(train)} patients: {count} from {first} do not fit")
     cases = []
-    for case in make_split(dataset.case_ids, 0).train[:count]:
+    for case in train[first:first + count]:
         hu, geometry = read_volume(dataset.case(case).image_path)
         mask, _ = read_volume(dataset.case(case).label_path)
         out.write_case(f"kbp_{case}", hu, ((mask > 0) * MANDIBLE).astype(np.uint8), geometry)
@@ -75,11 +84,13 @@ def main() -> None:
     parser.add_argument("--slices", type=int, default=40)
     parser.add_argument("--openkbp", type=Path, default=None)
     parser.add_argument("--openkbp-cases", type=int, default=20)
+    parser.add_argument("--openkbp-from", type=int, default=LAB_PATIENTS,
+                        help="skip the first training patients (issue 18's lab patients)")
     args = parser.parse_args()
     out = DatasetLayout(args.out)
     cases = _phantoms(out, args.per_region, args.extra, PhantomShape(size_xy=args.size, slices=args.slices))
     if args.openkbp is not None:
-        cases += _openkbp(out, args.openkbp, args.openkbp_cases)
+        cases += _openkbp(out, args.openkbp, args.openkbp_cases, args.openkbp_from)
     labels = {"background": 0, **BONE_LABELS, "mandible": MANDIBLE}
     out.write_meta({"name": "bonebench-click-model", "channel_names": {"0": "CT"}, "labels": labels,
                     "numTraining": len(cases)})
