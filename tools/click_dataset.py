@@ -48,14 +48,18 @@ def _phantoms(out: DatasetLayout, per_region: int, extra: dict[str, int], shape:
     return cases
 
 
-def _openkbp(out: DatasetLayout, source: Path, count: int, first: int) -> list[str]:
-    """`count` training patients of OpenKBP's split from its `first` on (its test patients stay unseen)."""
-    dataset = Dataset(source)
+def _openkbp_patients(dataset: Dataset, count: int, first: int) -> tuple[str, ...]:
+    """`count` training patients of OpenKBP's split from its `first` on (its test patients stay unseen),
+    checked before anything is written."""
     train = make_split(dataset.case_ids, 0).train
-    if first + count > len(train):
-        raise SystemExit(f"OpenKBP's training split has {len(train)} patients: {count} from {first} do not fit")
+    if first < 0 or count < 0 or first + count > len(train):
+        raise ValueError(f"OpenKBP's training split has {len(train)} patients: {count} from {first} do not fit")
+    return train[first:first + count]
+
+
+def _openkbp(out: DatasetLayout, dataset: Dataset, patients: tuple[str, ...]) -> list[str]:
     cases = []
-    for case in train[first:first + count]:
+    for case in patients:
         hu, geometry = read_volume(dataset.case(case).image_path)
         mask, _ = read_volume(dataset.case(case).label_path)
         out.write_case(f"kbp_{case}", hu, ((mask > 0) * MANDIBLE).astype(np.uint8), geometry)
@@ -87,10 +91,15 @@ def main() -> None:
     parser.add_argument("--openkbp-from", type=int, default=LAB_PATIENTS,
                         help="skip the first training patients (issue 18's lab patients)")
     args = parser.parse_args()
+    kbp = Dataset(args.openkbp) if args.openkbp is not None else None
+    try:
+        patients = _openkbp_patients(kbp, args.openkbp_cases, args.openkbp_from) if kbp is not None else ()
+    except ValueError as error:
+        parser.error(str(error))
     out = DatasetLayout(args.out)
     cases = _phantoms(out, args.per_region, args.extra, PhantomShape(size_xy=args.size, slices=args.slices))
-    if args.openkbp is not None:
-        cases += _openkbp(out, args.openkbp, args.openkbp_cases, args.openkbp_from)
+    if kbp is not None:
+        cases += _openkbp(out, kbp, patients)
     labels = {"background": 0, **BONE_LABELS, "mandible": MANDIBLE}
     out.write_meta({"name": "bonebench-click-model", "channel_names": {"0": "CT"}, "labels": labels,
                     "numTraining": len(cases)})
