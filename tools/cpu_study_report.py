@@ -10,7 +10,9 @@ minutes each took to train and their validation curves.
 
 `{n}` stands for the training-set size; sizes whose run is unfinished are left out. Writes
 OUT/table.md, OUT/results.csv (every scored row), OUT/curves.png and OUT/minutes.json; a rerun takes
-the extra models' scores from OUT/results.csv where that is newer than the model.
+the extra models' scores from OUT/results.csv where that is newer than the model. Without --sweep
+(its runs gone, e.g. on a new machine), the table is rebuilt from OUT's own rows, plan and split, the
+models named now are added (or rescored), and curves.png is left as it is.
 """
 
 from __future__ import annotations
@@ -92,36 +94,51 @@ def _table(rows: list[dict], columns: list[str], sizes: list[int], as_is: list[s
     return "\n".join(lines) + "\n"
 
 
+def _previous(out: Path, names: set[str]) -> tuple[list[dict], dict]:
+    """Without --sweep: the report's own rows (but those of the models named again now) and minutes;
+    the report folder holds the sweep's plan and split under the names a sweep folder uses."""
+    rows = [r for r in _read_rows(out / "results.csv") if r["display"] not in names]
+    minutes_file = out / "minutes.json"
+    minutes = json.loads(minutes_file.read_text()) if minutes_file.is_file() else {}
+    return rows, {k: v for k, v in minutes.items() if k.rsplit(" (", 1)[0] not in names}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
-    parser.add_argument("--sweep", type=Path, required=True)
+    parser.add_argument("--sweep", type=Path, help="the sweep folder; without it, the report's own rows")
     parser.add_argument("--extra", action="append", default=[], metavar="NAME=RUN{n}")
     parser.add_argument("--as-is", action="append", default=[], metavar="NAME=MODEL")
     parser.add_argument("--noc-every", type=int, default=4)
     args = parser.parse_args()
-    sweep = SweepLayout(args.sweep)
+    extras, as_is_models = list(map(_named, args.extra)), list(map(_named, args.as_is))
+    sweep = SweepLayout(args.sweep or args.out)
     plan = SweepPlan.load(sweep.plan)
-    rows, models = _read_rows(sweep.results_csv), finished_models(sweep, plan)
+    if args.sweep:
+        rows, minutes, models = _read_rows(sweep.results_csv), {}, finished_models(sweep, plan)
+    else:
+        rows, minutes = _previous(args.out, {name for name, _ in extras + as_is_models})
+        models = []
     scored = _Scorer(plan, sweep.split, args.noc_every, args.out / "results.csv")
-    columns = list(dict.fromkeys(r["display"] for r in rows))
-    for name, pattern in map(_named, args.extra):
+    columns = list(dict.fromkeys(r["display"] for r in rows if r["patients"] > 0))
+    as_is = list(dict.fromkeys(r["display"] for r in rows if r["patients"] == 0))
+    for name, pattern in extras:
         columns.append(name)
         for n in plan.patients:
             run = RunLayout(Path(pattern.format(n=n)))
             if run.finished:
                 rows += scored(run.best, name, n)
                 models.append((name, name, n, run))
-    as_is = []
-    for name, model in map(_named, args.as_is):
+    for name, model in as_is_models:
         as_is.append(name)
         rows += scored(Path(model), name, 0)
     args.out.mkdir(parents=True, exist_ok=True)
     write_results_csv(rows, args.out / "results.csv")
-    minutes = {f"{d} ({n})": round(training_minutes(run), 1) for _, d, n, run in models}
+    minutes.update({f"{d} ({n})": round(training_minutes(run), 1) for _, d, n, run in models})
     write_text_atomic(args.out / "minutes.json", json.dumps(minutes, indent=1) + "\n")
     write_text_atomic(args.out / "table.md", _table(rows, columns, list(plan.patients), as_is, minutes))
-    plot_curves(models, args.out / "curves.png")
+    if args.sweep:
+        plot_curves(models, args.out / "curves.png")
     print((args.out / "table.md").read_text())
 
 

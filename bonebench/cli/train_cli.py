@@ -14,7 +14,7 @@ from bonebench.errors import InputError
 from bonebench.protocol.network import DEFAULT_CLICK_SIGMA
 from bonebench.protocol.run_folders import RUNS, RunLayout
 from bonebench.study import STUDY_SIZES
-from bonebench.train.config import INIT_HEADS, PRESETS
+from bonebench.train.config import INIT_HEADS, PRESETS, TRAIN_LAYERS
 from bonebench.train.schedules import COSINE_FLOOR, DEFAULT_LR_SCHEDULE, LR_SCHEDULES
 
 app = typer.Typer(help="Train segmentation models on few patients.", no_args_is_help=True, cls=OneLineGroup,
@@ -196,6 +196,11 @@ def inter(label: str = LABEL, patients: int = PATIENTS,
           background_rate: Optional[float] = typer.Option(None, "--background-rate", min=0.0, max=1.0,
                                                           metavar="SHARE", show_default="0.1",
                                                           help="share of all-background targets, 0..1"),
+          train_layers: str = typer.Option("all", "--train-layers", metavar="|".join(TRAIN_LAYERS),
+                                           help="with --init: train every layer, or the decoder only"),
+          random_click_rate: Optional[float] = typer.Option(
+              None, "--random-click-rate", min=0.0, max=1.0, metavar="SHARE", show_default="0",
+              help="share of slices whose first click is anywhere on the bone, not at its innermost point"),
           loss: str = LOSS, *, shared: dict) -> None:
     """Train SegInter: image + foreground/background click maps in, the clicked bone out; --init with a
     trained click model (the shipped one: checkpoints/click_v2/best.pt) fine-tunes it on your patients."""
@@ -204,7 +209,7 @@ def inter(label: str = LABEL, patients: int = PATIENTS,
     _train(interactive_group_key(False, prev_mask), shared, interactive_group_key(True, prev_mask), label=label,
            patients=patients,
            init=str(init or ""), labels=labels, click_sigma=click_sigma, max_interactions=max_interactions,
-           background_rate=background_rate, loss=loss)
+           background_rate=background_rate, random_click_rate=random_click_rate, train_layers=train_layers, loss=loss)
 
 
 @command("run", cls=OneLineCommand)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bonebench.kernels import click_maps_batch, innermost_points, next_click_batch
+from bonebench.kernels import click_maps_batch, innermost_points, label_components, next_click_batch
 from bonebench.protocol.network import InputSpec, network_input
 
 FOREGROUND, BACKGROUND, UNUSED = 1, 0, -1
@@ -56,14 +56,31 @@ class ClickSet:
         return click_maps_batch(self.shape, self.coords, self.kinds, sigma=sigma, out=out)
 
 
-def first_clicks(targets: np.ndarray, hidden: np.ndarray | None = None, *, spare: int = 0) -> ClickSet:
+def random_points(mask: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """(k, 2) int64: one uniformly random pixel of each 8-connected component of a 2D mask, in
+    innermost_points' order: a click where a person might put it, anywhere on the bone."""
+    components, count = label_components(mask, 8)
+    points = np.zeros((count, 2), np.int64)
+    for k in range(1, count + 1):
+        ys, xs = np.nonzero(components == k)
+        i = int(rng.integers(len(ys)))
+        points[k - 1] = ys[i], xs[i]
+    return points
+
+
+def first_clicks(targets: np.ndarray, hidden: np.ndarray | None = None, *, spare: int = 0,
+                 rng: np.random.Generator | None = None, random_rate: float = 0.0) -> ClickSet:
     """A ClickSet with a positive click at the innermost point of each bone instance of each target;
     where `hidden` holds objects whose target was turned all-background, a negative click on each of
-    those instead. `spare` leaves room for that many corrective clicks per slice."""
+    those instead. With `rng`, a `random_rate` share of the slices get their first clicks at a random
+    pixel of each instance instead (training for clicks as people place them). `spare` leaves room
+    for that many corrective clicks per slice."""
     per_slice = []
     for b in range(targets.shape[0]):
         negative = hidden is not None and bool(hidden[b].any())
-        per_slice.append((innermost_points(hidden[b] if negative else targets[b]), not negative))
+        objects = hidden[b] if negative else targets[b]
+        anywhere = rng is not None and random_rate > 0 and rng.random() < random_rate
+        per_slice.append((random_points(objects, rng) if anywhere else innermost_points(objects), not negative))
     capacity = max((len(points) for points, _ in per_slice), default=0) + spare
     clicks = ClickSet(targets.shape[0], targets.shape[1:], max(capacity, 1))
     for b, (points, positive) in enumerate(per_slice):

@@ -18,6 +18,9 @@ LOSSES = ("ce", "dice", "ce+dice")
 # "reset" it (start it afresh): restoration's head outputs intensities in 0..1, which as logits call
 # nearly every pixel foreground at the first step (docs/results/openkbp-mandible-cpu/ measures both)
 INIT_HEADS = ("keep", "reset")
+# what a fine-tune trains: every layer, or the decoder only (the U-Net's `down` and `bottom` blocks frozen,
+# train.unet's attribute names), so one or two patients cannot rewrite the features the model starts from
+TRAIN_LAYERS = {"all": (), "decoder": ("down", "bottom")}
 
 
 @dataclass(frozen=True)
@@ -41,9 +44,11 @@ class TrainConfig:
     loss: str = "ce"
     init: str = ""  # restoration checkpoint (pretrained groups) or trained model (fine-tune) to start from
     init_head: str = "keep"  # INIT_HEADS: keep or reset the restoration output layer
+    train_layers: str = "all"  # TRAIN_LAYERS: all, or the decoder only (fine-tunes)
     click_sigma: float = DEFAULT_CLICK_SIGMA
     max_interactions: int = 5
     background_rate: float = 0.1  # share of targets turned all-background, with background clicks only
+    random_click_rate: float = 0.0  # share of slices whose first clicks fall anywhere on the bone, not innermost
     labels: str = ""  # comma list for multi-bone interactive training, e.g. "fibula,tibia"
     pixel_mm: float = 0.0  # in-plane pixel size (mm) datasets are resampled to when loaded; 0: as stored
 
@@ -101,12 +106,18 @@ def make_config(preset: str, **overrides) -> TrainConfig:
         raise InputError(f"unknown loss {config.loss!r}; valid losses: {', '.join(LOSSES)}")
     if config.init_head not in INIT_HEADS:
         raise InputError(f"unknown init-head {config.init_head!r}; valid: {', '.join(INIT_HEADS)}")
+    if config.train_layers not in TRAIN_LAYERS:
+        raise InputError(f"unknown train-layers {config.train_layers!r}; valid: {', '.join(TRAIN_LAYERS)}")
+    if TRAIN_LAYERS[config.train_layers] and not config.init:
+        raise InputError(f"train-layers {config.train_layers} freezes layers a model must have learnt: add --init")
     if config.lr_schedule not in LR_SCHEDULES:
         raise InputError(f"unknown lr-schedule {config.lr_schedule!r}; valid: {', '.join(LR_SCHEDULES)}")
     if not (math.isfinite(config.lr) and config.lr > 0):
         raise InputError(f"lr must be a number above 0, got {config.lr}")
     if not 0.0 <= config.background_rate <= 1.0:
         raise InputError(f"background-rate must be in [0, 1], got {config.background_rate}")
+    if not 0.0 <= config.random_click_rate <= 1.0:
+        raise InputError(f"random-click-rate must be in [0, 1], got {config.random_click_rate}")
     if not config.click_sigma > 0:
         raise InputError(f"click-sigma must be positive, got {config.click_sigma}")
     check_pixel_mm(config.pixel_mm, "pixel-mm")

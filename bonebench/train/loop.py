@@ -25,7 +25,7 @@ from bonebench.errors import InputError
 from bonebench.protocol.kinds import RESTORATION
 from bonebench.protocol.run_folders import RunLayout
 from bonebench.train.checkpoint import FINE_TUNE_SETTINGS, load_checkpoint, save_checkpoint
-from bonebench.train.config import TrainConfig
+from bonebench.train.config import TRAIN_LAYERS, TrainConfig
 from bonebench.train.groups import GROUPS, ModelGroup, build_model, get_group, model_name
 from bonebench.train.precision import Compute, denormals_flushed, pick_device
 from bonebench.train.prefetch import Prefetcher
@@ -209,8 +209,11 @@ class _Run:
             load_restoration_weights(model, self.config.init, reset_head=self.config.init_head == "reset")
         elif self.config.init and fresh:
             load_finetune_weights(model, self.config.init, self.group, self.config)
+        for part in TRAIN_LAYERS[self.config.train_layers]:
+            getattr(model, part).requires_grad_(False)
         model = self.compute.prepare(model)
-        return model, torch.optim.Adam(model.parameters(), lr=self.config.lr, fused=self.device.type == "cuda")
+        trained = [p for p in model.parameters() if p.requires_grad]
+        return model, torch.optim.Adam(trained, lr=self.config.lr, fused=self.device.type == "cuda")
 
     def _restore(self, state: dict | None) -> _Progress:
         progress = _Progress()

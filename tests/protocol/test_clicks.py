@@ -54,3 +54,32 @@ def test_only_the_given_slices_get_a_click():
     assert corrective_clicks(clicks, [2], np.zeros_like(truth[:1]), truth) == 1  # the predictions of row 2 only
     assert list(clicks.count) == [0, 0, 1]
     assert corrective_clicks(clicks, np.array([], np.int64), truth[:0], truth) == 0
+
+
+def test_random_first_clicks_fall_on_each_instance_anywhere():
+    from bonebench.protocol.clicks import random_points
+
+    rng = np.random.default_rng(0)
+    targets = np.zeros((40, 32, 32), bool)
+    targets[:, 2:12, 3:20] = True  # two bones per slice
+    targets[:, 20:30, 18:28] = True
+    clicks = first_clicks(targets, rng=rng, random_rate=1.0)
+    assert (clicks.count == 2).all()
+    seen = set()
+    for b in range(40):
+        for (y, x), kind in zip(clicks.coords[b, :2], clicks.kinds[b, :2]):
+            assert targets[b, y, x] and kind == FOREGROUND
+            seen.add((int(y), int(x)))
+    assert len(seen) > 40  # spread over the bones, not one innermost point each
+    top, bottom = random_points(targets[0], rng)
+    assert top[0] < 12 <= 20 <= bottom[0]  # innermost_points' order of the components
+
+
+def test_random_rate_zero_keeps_the_innermost_protocol_and_draws_nothing():
+    rng = np.random.default_rng(5)
+    state = rng.bit_generator.state
+    targets = np.zeros((3, 24, 24), bool)
+    targets[:, 4:15, 6:17] = True
+    clicks = first_clicks(targets, rng=rng, random_rate=0.0)
+    assert rng.bit_generator.state == state
+    assert (clicks.coords[:, 0] == first_clicks(targets).coords[:, 0]).all()

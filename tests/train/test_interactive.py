@@ -17,6 +17,7 @@ from bonebench.train.groups import build_model, get_group
 from bonebench.train.loop import load_restoration_weights, train
 from bonebench.train.tasks import RestorationTask
 from bonebench.protocol.clicks import one_click_inputs
+from bonebench.protocol.run_folders import RunLayout
 from bonebench.train.validation import predict_slices
 
 
@@ -183,6 +184,27 @@ def test_prev_mask_variant_and_losses_train_and_resume_exactly(phantom_dataset, 
     assert whole["config"]["loss"] == "ce+dice" and whole["group_settings"]["prev_mask"]
 
 
+def test_a_decoder_only_fine_tune_keeps_the_encoder_it_starts_from(phantom_dataset, tmp_path):
+    """--train-layers decoder: the steps change the decoder and head and leave the encoder's weights as
+    the source had them (what keeps one or two patients from rewriting its features); without --init
+    there is nothing to keep, and that is refused."""
+    src, ft = RunLayout(tmp_path / "src"), RunLayout(tmp_path / "ft")
+    train(_config(phantom_dataset, group="inter", iterations=2, val_every=2), src.root, show_progress=False)
+    source = load_checkpoint(src.best)["model"]
+    train(_config(phantom_dataset, group="inter", init=str(src.best), iterations=3, val_every=3, lr=1e-2,
+                  train_layers="decoder"), ft.root, show_progress=False)
+    tuned = load_checkpoint(ft.last)["model"]
+    frozen = [k for k in source if k.startswith(("down.", "bottom."))]
+    trained = [k for k in source if k.startswith(("up.", "merge.", "head."))]
+    assert frozen and trained and len(frozen) + len(trained) == len(source)
+    assert all(torch.equal(source[k], tuned[k]) for k in frozen)
+    assert all(not torch.equal(source[k], tuned[k]) for k in trained)
+    with pytest.raises(InputError, match="add --init"):
+        _config(phantom_dataset, group="inter", train_layers="decoder")
+    with pytest.raises(InputError, match="valid: all, decoder"):
+        _config(phantom_dataset, group="inter", train_layers="encoder")
+
+
 def test_bad_settings(phantom_dataset, tmp_path):
     with pytest.raises(InputError, match="unknown loss"):
         _config(phantom_dataset, loss="focal")
@@ -190,6 +212,8 @@ def test_bad_settings(phantom_dataset, tmp_path):
         train(_config(phantom_dataset, group="inter", labels="fibula,femur"), tmp_path / "a", show_progress=False)
     with pytest.raises(InputError, match="background-rate"):
         _config(phantom_dataset, background_rate=1.5)
+    with pytest.raises(InputError, match="random-click-rate"):
+        _config(phantom_dataset, random_click_rate=-0.1)
 
 
 def test_validation_scores_only_the_bones_a_patient_shows():
