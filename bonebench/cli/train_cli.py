@@ -203,7 +203,7 @@ def inter(label: str = LABEL, patients: int = PATIENTS,
               help="share of slices whose first click is anywhere on the bone, not at its innermost point"),
           loss: str = LOSS, *, shared: dict) -> None:
     """Train SegInter: image + foreground/background click maps in, the clicked bone out; --init with a
-    trained click model (the shipped one: checkpoints/click_v2/best.pt) fine-tunes it on your patients."""
+    trained click model (v3's weights: checkpoints/click_v3/best.pt) fine-tunes it on your patients."""
     from bonebench.train.groups import interactive_group_key
 
     _train(interactive_group_key(False, prev_mask), shared, interactive_group_key(True, prev_mask), label=label,

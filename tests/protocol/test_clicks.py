@@ -1,7 +1,8 @@
 import numpy as np
 
 from bonebench.kernels import label_components
-from bonebench.protocol.clicks import BACKGROUND, FOREGROUND, UNUSED, ClickSet, corrective_clicks, first_clicks
+from bonebench.protocol.clicks import (BACKGROUND, FOREGROUND, UNUSED, ClickSet, corrective_clicks, first_clicks,
+                                      random_points)
 
 
 def _disc(shape, cy, cx, r):
@@ -57,8 +58,6 @@ def test_only_the_given_slices_get_a_click():
 
 
 def test_random_first_clicks_fall_on_each_instance_anywhere():
-    from bonebench.protocol.clicks import random_points
-
     rng = np.random.default_rng(0)
     targets = np.zeros((40, 32, 32), bool)
     targets[:, 2:12, 3:20] = True  # two bones per slice
