@@ -16,6 +16,11 @@ OPENKBP = Path(__file__).resolve().parents[2] / "shared" / "data" / "openkbp-man
 
 TINY_PHANTOM = dict(cases=5, seed=7, size=128, slices=16)
 
+# the first shipped model (leg phantoms, fibula and tibia, exported before models knew their pixel
+# size): tests of a model without a pixel size use it; the default is the multi-bone click model
+SHIPPED_MODELS = Path(__file__).resolve().parents[1] / "bonebench" / "runtime" / "models"
+V1_MODEL = SHIPPED_MODELS / "click_v1.onnx"
+
 
 @pytest.fixture(scope="session")
 def phantom_dataset(tmp_path_factory) -> Path:
@@ -93,16 +98,15 @@ def one_line_error(result) -> str:
 
 @pytest.fixture(scope="session")
 def pixel_model(leg_volume, tmp_path_factory) -> Path:
-    """The shipped model's weights, told that they work at the leg phantom's pixel size (1.19 mm,
-    about that of the phantoms it was trained on): a model that knows its pixel size."""
+    """The first shipped model's weights (V1_MODEL), told that they work at the leg phantom's pixel size
+    (1.19 mm, about that of the phantoms it was trained on): a model that knows its pixel size."""
     import json
 
     import onnx
 
     from bonebench.protocol.model_info import METADATA_KEY
-    from bonebench.runtime.session import DEFAULT_MODEL
 
-    proto = onnx.load(str(DEFAULT_MODEL))
+    proto = onnx.load(str(V1_MODEL))
     entry = next(p for p in proto.metadata_props if p.key == METADATA_KEY)
     entry.value = json.dumps({**json.loads(entry.value), "pixel_mm": round(leg_volume[3].spacing[0], 3)})
     path = tmp_path_factory.mktemp("models") / "pixel.onnx"

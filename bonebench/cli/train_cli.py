@@ -29,7 +29,8 @@ LABEL = typer.Option(..., "--label", metavar="NAME", show_default=False,
                      help="target label, by name (fibula) or value (1)")
 PATIENTS = typer.Option(..., "--patients", min=1, metavar="N", show_default=False, help="number of training patients")
 INIT = typer.Option(None, "--init", metavar="FILE", show_default="none",
-                    help="a restoration checkpoint (pretrained groups) or a trained model to fine-tune")
+                    help="a restoration checkpoint (pretrained groups) or a trained model to fine-tune "
+                         "(its best.pt, or its exported .onnx)")
 LOSS = typer.Option("ce", "--loss", metavar="ce|dice|ce+dice", help="training loss (the study: ce)")
 LABELS = typer.Option("", "--labels", metavar="NAME,NAME", show_default="only --label",
                       help="several bones for interactive groups, e.g. 1,2: each slice's target is one of them, "
@@ -203,7 +204,8 @@ def inter(label: str = LABEL, patients: int = PATIENTS,
               help="share of slices whose first click is anywhere on the bone, not at its innermost point"),
           loss: str = LOSS, *, shared: dict) -> None:
     """Train SegInter: image + foreground/background click maps in, the clicked bone out; --init with a
-    trained click model (v3's weights: checkpoints/click_v3/best.pt) fine-tunes it on your patients."""
+    trained click model (the shipped one: bonebench/runtime/models/default.onnx) fine-tunes it on your
+    patients."""
     from bonebench.train.groups import interactive_group_key
 
     _train(interactive_group_key(False, prev_mask), shared, interactive_group_key(True, prev_mask), label=label,

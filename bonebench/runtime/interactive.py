@@ -6,7 +6,11 @@ gets a wider window, up to the whole slice). Of the prediction, the bone under t
 is kept. `propagate()` then walks to the neighbouring slices in both directions. Each new slice is
 clicked automatically at the innermost point of every piece of the previous slice's mask, so a bone
 that an axial slice cuts into several pieces (femoral head and trochanter, the two rami of a
-mandible) is followed piece by piece. The walk stops where the bone ends:
+mandible) is followed piece by piece. After the walks, a predicted piece that no click kept joins the
+mask where PIECE_OVERLAP of it overlaps the mask on a neighbouring slice (a condyle that meets the
+femoral shaft only on other slices): with click_v4 on the held-out one-click phantoms the knee femur
+went 0.950 -> 0.979, every other bone within 0.01 (`FILL_PIECES`, measured both ways). The walk stops
+where the bone ends:
 - nothing is predicted under the clicks, or the area collapses (below SHRINK = 0.1 of the previous
   slice) or explodes (above LEAK = 6 times it);
 - the new mask has moved off the previous one: less than MIN_OVERLAP = 0.3 of it overlaps the
@@ -46,6 +50,9 @@ SHRINK, LEAK = 0.1, 6.0
 MIN_OVERLAP = 0.3  # share of a new slice's mask that must overlap the previous slice's mask
 DEFAULT_RULES = StopRules(SHRINK, LEAK, MIN_OVERLAP)  # without a slice thickness; with one: StopRules.for_slices
 MIN_PIECE = 4  # pixels: smaller pieces of a slice's mask seed no click in the next slice
+FILL_PIECES = True  # a switch for measuring the rule (tools, tests); always on for users
+PIECE_OVERLAP = 0.3  # share of an unclicked predicted piece that must overlap a neighbouring slice's mask
+FILL_ROUNDS = 4
 
 
 @dataclass
@@ -78,6 +85,7 @@ class InteractiveSession:
         self._walks: dict[int, tuple[int, int]] = {}  # slice filled by propagation -> (start, step) of its walk
         self.stops: dict[tuple[int, int], tuple[int, str]] = {}  # (start, step) of a walk -> (slice, rule) it stopped at
         self._history: list[_Action] = []
+        self._predicted: dict[int, np.ndarray] = {}  # z -> the slice's whole prediction, thresholded
 
     # ------------------------------------------------------------------ user actions
 
@@ -119,6 +127,8 @@ class InteractiveSession:
         for start in sorted(self._seeds()):
             for step in (1, -1):
                 self._walk(start, step, action, progress)
+        if FILL_PIECES:
+            self._fill_pieces(action)
         self._history.append(action)
         filled = np.flatnonzero(self.mask.any(axis=(1, 2)))
         return int(filled[0]), int(filled[-1])
@@ -176,6 +186,7 @@ class InteractiveSession:
             if rule:
                 self.stops[(start, step)] = (z, rule)
                 self.clicks.pop(z)
+                self._predicted.pop(z, None)
                 return
             self.mask[z] = result
             self._walks[z] = (start, step)
@@ -204,18 +215,21 @@ class InteractiveSession:
         side = self.model.info.patch_size
         while True:
             y0, y1, x0, x1 = self._window(points, side)
-            kept = self._predict_window(z, points, y0, y1, x0, x1)
+            predicted = self._predict_window(z, points, y0, y1, x0, x1)
+            kept = _keep_clicked(predicted, [(y - y0, x - x0) for y, x, p in points if p])
             touches = ((kept[0].any() and y0 > 0) or (kept[-1].any() and y1 < ny)
                        or (kept[:, 0].any() and x0 > 0) or (kept[:, -1].any() and x1 < nx))
             if not touches or (y1 - y0 >= ny and x1 - x0 >= nx):
                 out = np.zeros((ny, nx), np.uint8)
                 out[y0:y1, x0:x1] = kept
+                self._predicted[z] = np.zeros((ny, nx), bool)
+                self._predicted[z][y0:y1, x0:x1] = predicted
                 return out
             side *= 2
 
     def _predict_window(self, z: int, points, y0: int, y1: int, x0: int, x1: int) -> np.ndarray:
-        """The clicked bone in one window: the network sees it at the model's pixel size (when the
-        scale is active), its probability is thresholded back on the volume's pixels."""
+        """The thresholded prediction in one window: the network sees it at the model's pixel size
+        (when the scale is active), its probability is thresholded back on the volume's pixels."""
         fg = [(y - y0, x - x0) for y, x, p in points if p]
         bg = [(y - y0, x - x0) for y, x, p in points if not p]
         window = (y1 - y0, x1 - x0)
@@ -228,7 +242,40 @@ class InteractiveSession:
                                       self.scale.points_to_model(bg, window, shape))
         inputs = network_input(image, self.model.info.inputs, clicks, previous)
         probability = self.scale.to_volume(self.model.predict(inputs), window)[0]
-        return _keep_clicked(probability > THRESHOLD, fg)
+        return probability > THRESHOLD
+
+    def _fill_pieces(self, action: _Action) -> None:
+        """Add the predicted pieces that no click kept but that continue the mask on a neighbouring
+        slice (PIECE_OVERLAP of the piece overlaps it): a bone cut into several pieces on the clicked
+        slice (scapula body and spine, the two parts of a hip bone) joins on other slices, and its
+        other pieces are followed back from there. Sweeps up and down until nothing is added."""
+        for _ in range(FILL_ROUNDS):
+            added = False
+            for z in sorted(self._predicted) + sorted(self._predicted, reverse=True):
+                added |= self._fill_slice(z, action)
+            if not added:
+                return
+
+    def _fill_slice(self, z: int, action: _Action) -> bool:
+        if not self.mask[z].any():
+            return False
+        extra = self._predicted[z] & (self.mask[z] == 0)
+        labels, count = label_components(extra, 8)
+        if count == 0:
+            return False
+        nearby = np.zeros(extra.shape, bool)
+        for n in (z - 1, z + 1):
+            if 0 <= n < self.mask.shape[0]:
+                nearby |= self.mask[n] > 0
+        sizes = np.bincount(labels.ravel(), minlength=count + 1)
+        overlaps = np.bincount(labels[nearby], minlength=count + 1)
+        joining = np.flatnonzero((overlaps >= PIECE_OVERLAP * sizes) & (sizes >= MIN_PIECE))
+        joining = joining[joining > 0]
+        if not len(joining):
+            return False
+        self._remember(action, z)
+        self.mask[z][np.isin(labels, joining)] = 1
+        return True
 
 
 def _keep_clicked(prediction: np.ndarray, positives: list[tuple[int, int]]) -> np.ndarray:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import torch
 
 from bonebench.data.atomic import atomic_path
@@ -18,10 +19,13 @@ def save_checkpoint(path: str | Path, payload: dict) -> None:
 
 
 def load_checkpoint(path: str | Path) -> dict:
-    """A checkpoint dict on the CPU, or InputError for a missing, corrupt or foreign file."""
+    """A checkpoint dict on the CPU, or InputError for a missing, corrupt or foreign file. An exported
+    model (`.onnx`) reads as the checkpoint of its network (onnx_payload): a fine-tune starts from it."""
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such checkpoint")
+    if path.suffix == ONNX_SUFFIX:
+        return onnx_payload(path)
     try:
         payload = torch.load(path, map_location="cpu", weights_only=False)
     except Exception as exc:  # torch raises many types for a corrupt or foreign file
@@ -29,6 +33,39 @@ def load_checkpoint(path: str | Path) -> dict:
     if not isinstance(payload, dict) or "model" not in payload or "config" not in payload:
         raise InputError(f"{path}: not a bonebench checkpoint (no model or config inside)")
     return payload
+
+
+ONNX_SUFFIX = ".onnx"
+# export.onnx_export wraps the network as the attribute `net` (its sigmoid around it), so the exported
+# initialisers are the U-Net's state dict under this prefix (tests/train/test_interactive.py holds both to it)
+ONNX_WEIGHT_PREFIX = "net."
+
+
+def onnx_payload(path: Path) -> dict:
+    """The checkpoint of an exported model, for `--init` only: its initialisers are the network's weights
+    (fp16 in an `--fp16` export: widened to fp32, so the fine-tune starts from the rounded weights) and its
+    metadata gives the group and the settings a fine-tune repeats. Why: the shipped `default.onnx` is
+    then its own fine-tune start, and no training checkpoint has to ship beside it."""
+    import onnx
+    from onnx import numpy_helper
+
+    from bonebench.protocol.model_info import METADATA_KEY, ModelInfo
+
+    try:
+        proto = onnx.load(str(path))
+    except Exception as exc:  # onnx raises several types for a truncated or foreign file
+        raise InputError(f"{path}: not an ONNX model ({type(exc).__name__})") from None
+    meta = {p.key: p.value for p in proto.metadata_props}
+    if METADATA_KEY not in meta:
+        raise InputError(f"{path}: no bonebench metadata; --init takes a model made by bb-export")
+    info = ModelInfo.from_json(meta[METADATA_KEY], str(path))
+    weights = {i.name.removeprefix(ONNX_WEIGHT_PREFIX): torch.from_numpy(numpy_helper.to_array(i).astype(np.float32))
+               for i in proto.graph.initializer if i.name.startswith(ONNX_WEIGHT_PREFIX)}
+    config = TrainConfig(data="", patients=0, group=info.group, base_width=info.base_width,
+                         patch_size=info.patch_size, click_sigma=info.click_sigma, pixel_mm=info.pixel_mm or 0.0,
+                         labels=info.label)
+    return {"model": weights, "config": config.to_dict(), "group": info.group, "name": info.name,
+            "label_name": info.label, "train_patients": list(info.training_patients)}
 
 
 # the network settings a fine-tune must repeat from the model it starts from (config field names)

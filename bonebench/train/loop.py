@@ -131,7 +131,10 @@ def load_finetune_weights(model: torch.nn.Module, path: str, group: ModelGroup, 
         if mine != theirs:
             raise InputError(f"{path}: the model was trained with {option} {theirs:g}, this run has {mine:g}; "
                              f"pass {option} {theirs:g}")
-    model.load_state_dict(payload["model"])
+    try:
+        model.load_state_dict(payload["model"])
+    except RuntimeError:  # missing, extra or misshapen tensors: not this network
+        raise InputError(f"{path}: its weights do not fit a {group.display} network") from None
 
 
 def _check_group_settings(group: ModelGroup, config: TrainConfig) -> None:

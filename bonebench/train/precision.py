@@ -1,11 +1,13 @@
 """Training precision: fp32, or bf16 autocast with channels_last where the hardware runs it fast.
 
-`auto` picks bf16 on CUDA and on CPUs with AMX-BF16 tiles, fp32 elsewhere, by measurement (one
-U-Net Adam + BCE step, docs/benchmarks.md): on a 2-core Xeon with AMX the bf16 step took 0.29-0.43x
-the fp32 time (DESIGN.md), but on the 2-core Xeon with AVX-512 BF16 and no AMX (`lscpu`, oneDNN
-ISA "AVX 10.1") it took 0.9-1.25x: there oneDNN's AVX-512 fp32 kernels are as fast as its bf16
-ones, and autocast adds casts. `--precision bf16` still forces it anywhere. Weights and the
-optimiser stay fp32 (autocast), so export and its parity check are unchanged.
+`auto` picks bf16 on CUDA, on CPUs with AMX-BF16 tiles and on AMD CPUs with AVX-512 BF16, fp32
+elsewhere, by measurement (one U-Net Adam + BCE step, docs/benchmarks.md): on a 2-core Xeon with AMX
+the bf16 step took 0.29-0.43x the fp32 time (DESIGN.md), on a 2-core AMD EPYC (family 25 model 17,
+`avx512_bf16`, no AMX) 0.54x the fp32 + channels_last time (base 16, batch 16, 96x96: 133 vs 248 ms),
+but on the 2-core Xeon with AVX-512 BF16 and no AMX (`lscpu`, oneDNN ISA "AVX 10.1") 0.9-1.25x:
+there oneDNN's AVX-512 fp32 kernels are as fast as its bf16 ones, and autocast adds casts.
+`--precision bf16` still forces it anywhere. Weights and the optimiser stay fp32 (autocast), so
+export and its parity check are unchanged.
 """
 
 from __future__ import annotations
@@ -20,17 +22,25 @@ import torch
 from bonebench.errors import InputError
 
 PRECISIONS = ("auto", "fp32", "bf16")
-BF16_CPU_FLAGS = ("amx_bf16",)  # where bf16 pays on a CPU (avx512_bf16 alone does not: see above)
+# where bf16 pays on a CPU, by vendor (measured, see above): any vendor with AMX tiles; AMD's
+# AVX-512 BF16 too, Intel's alone does not
+BF16_CPU_FLAGS = {"": ("amx_bf16",), "AuthenticAMD": ("amx_bf16", "avx512_bf16")}
+
+
+def _cpuinfo_field(text: str, name: str) -> str:
+    return next((line.split(":", 1)[1].strip() for line in text.splitlines()
+                 if line.split(":", 1)[0].strip() == name), "")
 
 
 def cpu_has_bf16(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
-    """Whether the CPU has bf16 matrix tiles that make bf16 training pay (Linux: /proc/cpuinfo)."""
+    """Whether the CPU runs bf16 training faster than fp32 (Linux: /proc/cpuinfo's vendor and flags)."""
     try:
         text = cpuinfo.read_text()
     except OSError:
         return False
-    flags = next((line.split(":", 1)[1].split() for line in text.splitlines() if line.startswith("flags")), [])
-    return any(flag in flags for flag in BF16_CPU_FLAGS)
+    flags = _cpuinfo_field(text, "flags").split()
+    paying = BF16_CPU_FLAGS.get(_cpuinfo_field(text, "vendor_id"), BF16_CPU_FLAGS[""])
+    return any(flag in flags for flag in paying)
 
 
 def resolve_precision(choice: str, device: torch.device) -> str:

@@ -114,3 +114,27 @@ def test_stop_rules():
     pieces[30:33, 30:33] = 1
     pieces[1, 1] = 1  # a stray pixel seeds nothing
     assert sorted(_piece_seeds(pieces)) == [(14, 14), (31, 31)]
+
+
+def test_predicted_pieces_that_continue_the_mask_on_a_neighbouring_slice_join_it(monkeypatch):
+    """The knee femur: the walk keeps only the clicked pieces of each slice, so a condyle that joins the
+    shaft on other slices is lost; the fill adds it back from there (v4 on a held-out knee phantom:
+    Dice 0.936 -> 0.985), without taking in the other bones."""
+    from pathlib import Path
+
+    import bonebench.runtime.interactive as interactive
+    from bonebench.data.phantoms import BONE_LABELS, PhantomShape, make_region_phantom
+    from bonebench.runtime.segment import segment
+    from bonebench.study.one_click import clicked_bone
+
+    hu, labels, geometry = make_region_phantom("knee", 938, PhantomShape(size_xy=128, slices=24))
+    target, click = clicked_bone(labels == BONE_LABELS["femur"])
+    v4 = Model(Path(interactive.__file__).with_name("models") / "click_v4.onnx", device="cpu", threads=1)
+    masks = {}
+    for fill in (False, True):
+        monkeypatch.setattr(interactive, "FILL_PIECES", fill)
+        masks[fill] = segment(hu.astype(np.float32), v4, [click], spacing=geometry.spacing).mask > 0
+    assert (masks[False] <= masks[True]).all()  # the fill only adds
+    assert dice(target, masks[True]) > dice(target, masks[False]) + 0.02
+    added = masks[True] & ~masks[False]
+    assert (added & target).sum() > 0.9 * added.sum()

@@ -12,13 +12,14 @@ from bonebench.runtime.interactive import InteractiveSession
 from bonebench.runtime.scaling import SliceScale, check_spacing
 from bonebench.runtime.segment import segment
 from bonebench.runtime.session import Model
-from tests.conftest import rescanned_leg
+from tests.conftest import V1_MODEL, rescanned_leg
 
 
 
 @pytest.fixture(scope="module")
 def models(pixel_model):
-    return Model(device="cpu", threads=1), Model(pixel_model, device="cpu", threads=1)
+    """v1 without a pixel size, and the same weights told theirs."""
+    return Model(V1_MODEL, device="cpu", threads=1), Model(pixel_model, device="cpu", threads=1)
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,7 @@ import numpy as np
 from bonebench.runtime.session import Model
 from bonebench.kernels import dice
 from bonebench.study.metrics import at_model_pixels, on_volume_grid, score_case
+from tests.conftest import V1_MODEL
 
 
 def test_finer_scan_scored_at_the_models_pixel_size(fine_leg, pixel_model):
@@ -16,7 +17,7 @@ def test_finer_scan_scored_at_the_models_pixel_size(fine_leg, pixel_model):
     assert slice_truth.dtype == bool and abs(slice_truth.sum() * 4 / truth.sum() - 1) < 0.1
     scores = score_case(model, hu[4:12], truth[4:12], noc_every=4, spacing=geometry.spacing)
     assert scores.dice > 0.85 and scores.dice_propagated > 0.9 and 1 <= scores.noc90 <= 20
-    same = at_model_pixels(Model(device="cpu", threads=1), hu, truth, geometry.spacing)
+    same = at_model_pixels(Model(V1_MODEL, device="cpu", threads=1), hu, truth, geometry.spacing)
     assert same[0] is hu and np.array_equal(same[1], truth)  # a model without a pixel size: as it is
 
 

@@ -133,6 +133,35 @@ def test_a_trained_click_model_fine_tunes_from_its_own_weights(phantom_dataset, 
     assert not (tmp_path / "x").exists() and not (tmp_path / "y").exists()
 
 
+def test_an_exported_click_model_is_its_own_fine_tune_start(phantom_dataset, tmp_path):
+    """--init model.onnx (how a lab adapts the shipped default.onnx, no checkpoint beside it): the
+    export's weights are the network's state dict (widened from fp16), so the fine-tune's iteration 0
+    scores what the checkpoint scores; a foreign or metadata-less file is refused in one line."""
+    from bonebench.export.onnx_export import export_checkpoint
+
+    train(_config(phantom_dataset, group="inter", iterations=30, val_every=30), tmp_path / "src",
+          show_progress=False)
+    source = load_checkpoint(tmp_path / "src" / "best.pt")
+    export_checkpoint(tmp_path / "src" / "best.pt", tmp_path / "m32.onnx")
+    export_checkpoint(tmp_path / "src" / "best.pt", tmp_path / "m16.onnx", fp16=True)
+    for name, tolerance in (("m32.onnx", 0.0), ("m16.onnx", 1e-2)):
+        exported = load_checkpoint(tmp_path / name)
+        assert exported["group"] == "inter" and exported["model"].keys() == source["model"].keys()
+        assert all(torch.allclose(exported["model"][k], v, atol=tolerance, rtol=tolerance)
+                   for k, v in source["model"].items())
+    step = dict(iterations=1, val_every=1, lr=1e-12)
+    from_pt = train(_config(phantom_dataset, group="inter", init=str(tmp_path / "src" / "best.pt"), **step),
+                    tmp_path / "ft_pt", show_progress=False)
+    from_onnx = train(_config(phantom_dataset, group="inter", init=str(tmp_path / "m32.onnx"), **step),
+                      tmp_path / "ft_onnx", show_progress=False)
+    first_onnx, first_pt = _metrics(tmp_path / "ft_onnx")[0], _metrics(tmp_path / "ft_pt")[0]
+    assert first_onnx["iteration"] == 0 and first_onnx["val_dice"] == pytest.approx(first_pt["val_dice"], abs=1e-4)
+    assert from_onnx.best_value == pytest.approx(from_pt.best_value, abs=1e-4)
+    (tmp_path / "junk.onnx").write_bytes(b"not a model")
+    with pytest.raises(InputError, match="not an ONNX model"):
+        load_checkpoint(tmp_path / "junk.onnx")
+
+
 @pytest.mark.slow
 def test_seginter_with_its_click_beats_the_baseline_at_equal_budget(phantom_dataset, tmp_path):
     """Same data (1 patient), same size, same 200 iterations: the click makes the task easier to

@@ -10,15 +10,18 @@ from bonebench.train.precision import Compute, cpu_has_bf16, denormals_flushed, 
 CPU = torch.device("cpu")
 
 
-def _cpuinfo(tmp_path, flags):
+def _cpuinfo(tmp_path, flags, vendor="GenuineIntel"):
     path = tmp_path / "cpuinfo"
-    path.write_text(f"processor\t: 0\nflags\t\t: fpu sse2 {flags}\n\nprocessor\t: 1\nflags\t\t: fpu sse2 {flags}\n")
+    path.write_text("".join(f"processor\t: {i}\nvendor_id\t: {vendor}\nflags\t\t: fpu sse2 {flags}\n\n"
+                            for i in range(2)))
     return path
 
 
-def test_bf16_pays_only_with_amx_tiles(tmp_path):
+def test_bf16_pays_with_amx_tiles_or_on_amd_avx512_bf16(tmp_path):
     assert cpu_has_bf16(_cpuinfo(tmp_path, "avx512f amx_bf16 amx_tile avx512_bf16"))
-    assert not cpu_has_bf16(_cpuinfo(tmp_path, "avx512f avx512_bf16"))  # measured: no faster than fp32
+    assert not cpu_has_bf16(_cpuinfo(tmp_path, "avx512f avx512_bf16"))  # measured on a Xeon: no faster
+    assert cpu_has_bf16(_cpuinfo(tmp_path, "avx512f avx512_bf16", "AuthenticAMD"))  # EPYC: 1.9x faster
+    assert not cpu_has_bf16(_cpuinfo(tmp_path, "avx512f avx2", "AuthenticAMD"))
     assert not cpu_has_bf16(tmp_path / "missing")
 
 
