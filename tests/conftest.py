@@ -11,15 +11,15 @@ from bonebench.data.geometry import VolumeGeometry
 from bonebench.data.phantoms import FIBULA, PhantomShape, make_phantom
 from bonebench.data.volume_io import write_volume
 from bonebench.kernels import innermost_point
+from bonebench.runtime.session import DEFAULT_MODEL
 
 OPENKBP = Path(__file__).resolve().parents[2] / "shared" / "data" / "openkbp-mandible"
 
 TINY_PHANTOM = dict(cases=5, seed=7, size=128, slices=16)
 
 # the first shipped model (leg phantoms, fibula and tibia, exported before models knew their pixel
-# size): tests of a model without a pixel size use it; the default is the multi-bone click model
-SHIPPED_MODELS = Path(__file__).resolve().parents[1] / "bonebench" / "runtime" / "models"
-V1_MODEL = SHIPPED_MODELS / "click_v1.onnx"
+# size), beside the default: tests of a model without a pixel size use it
+V1_MODEL = DEFAULT_MODEL.with_name("click_v1.onnx")
 
 
 @pytest.fixture(scope="session")

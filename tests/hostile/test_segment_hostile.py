@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bonebench.cli.segment_cli import app, demo_app
-from tests.conftest import leak
+from tests.conftest import V1_MODEL, leak
 from tests.hostile.conftest import as_root, make_onnx, refuse, runner, shipped_info
 
 
@@ -569,8 +569,6 @@ OPENKBP = Path("/work/shared/data/openkbp-mandible")
 def test_the_real_mandible_leak_is_warned(tmp_path):
     """The issue's example: on a real mandible the first shipped model (v1, legs only) fills 264 mL into
     the skull base. (The click model that is the default now stays on the mandible: no warning.)"""
-    from tests.conftest import V1_MODEL
-
     from bonebench.data.volume_io import read_volume
     from bonebench.kernels import innermost_point
 

@@ -5,7 +5,7 @@ from bonebench.data.phantoms import TIBIA
 from bonebench.errors import InputError
 from bonebench.kernels import dice
 from bonebench.runtime.interactive import InteractiveSession
-from bonebench.runtime.session import Model
+from bonebench.runtime.session import DEFAULT_MODEL, Model
 from tests.conftest import right_fibula
 
 ONE_CLICK_DICE = 0.9  # shipped model, one click, whole-bone propagation; measured 0.969 (docs/benchmarks.md)
@@ -120,8 +120,6 @@ def test_predicted_pieces_that_continue_the_mask_on_a_neighbouring_slice_join_it
     """The knee femur: the walk keeps only the clicked pieces of each slice, so a condyle that joins the
     shaft on other slices is lost; the fill adds it back from there (v4 on a held-out knee phantom:
     Dice 0.936 -> 0.985), without taking in the other bones."""
-    from pathlib import Path
-
     import bonebench.runtime.interactive as interactive
     from bonebench.data.phantoms import BONE_LABELS, PhantomShape, make_region_phantom
     from bonebench.runtime.segment import segment
@@ -129,7 +127,7 @@ def test_predicted_pieces_that_continue_the_mask_on_a_neighbouring_slice_join_it
 
     hu, labels, geometry = make_region_phantom("knee", 938, PhantomShape(size_xy=128, slices=24))
     target, click = clicked_bone(labels == BONE_LABELS["femur"])
-    v4 = Model(Path(interactive.__file__).with_name("models") / "click_v4.onnx", device="cpu", threads=1)
+    v4 = Model(DEFAULT_MODEL.with_name("click_v4.onnx"), device="cpu", threads=1)
     masks = {}
     for fill in (False, True):
         monkeypatch.setattr(interactive, "FILL_PIECES", fill)
