@@ -6,6 +6,7 @@ one picture per region into OUT. Besides the innermost click, each bone is score
 
     python tools/one_click_eval.py OUT [--model M.onnx] [--per-region 2] [--size 192] [--slices 40]
                                    [--openkbp ../shared/data/openkbp-mandible] [--random-clicks 5] [--seed 0]
+                                   [--max-seeds 3]
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from bonebench.data.dataset import Dataset
 from bonebench.data.phantoms import BONE_LABELS, REGIONS, PhantomShape, make_region_phantom
 from bonebench.data.splits import make_split
 from bonebench.data.volume_io import read_volume
+from bonebench.runtime import interactive
 from bonebench.runtime.segment import segment
 from bonebench.runtime.session import Model
 from bonebench.study.one_click import INNERMOST, RANDOM_ON_LARGEST, score_volume, summary_table
@@ -78,7 +80,10 @@ def main() -> None:
     parser.add_argument("--openkbp", type=Path, default=None)
     parser.add_argument("--random-clicks", type=int, default=RANDOM_ON_LARGEST)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--max-seeds", type=int, default=interactive.MAX_SEEDS,
+                        help="walk seeds per piece (1: the innermost point only)")
     args = parser.parse_args()
+    interactive.MAX_SEEDS = args.max_seeds
     model = Model(args.model, device="cpu")
     args.out.mkdir(parents=True, exist_ok=True)
     cases = list(_phantom_cases(args.per_region, PhantomShape(size_xy=args.size, slices=args.slices)))

@@ -7,11 +7,7 @@ input and output go through IO binding, so repeated calls reuse device buffers.
 from __future__ import annotations
 
 import importlib.util
-import json
 import os
-import types
-import typing
-from dataclasses import fields
 from pathlib import Path
 from typing import Sequence
 
@@ -20,7 +16,7 @@ import numpy as np
 from bonebench.data.checks import check_model_file
 from bonebench.errors import InputError, one_line
 from bonebench.threads import onnxruntime_threads
-from bonebench.protocol.model_info import METADATA_KEY, ModelInfo
+from bonebench.protocol.model_info import METADATA_KEY, ModelInfo, check_metadata
 from bonebench.protocol.network import pad_slices
 
 CUDA, CPU = "CUDAExecutionProvider", "CPUExecutionProvider"
@@ -81,53 +77,6 @@ def choose_providers(device: str | Sequence[str], available: Sequence[str]) -> l
     if device == "cpu":
         return [CPU]
     raise InputError(f"unknown device {device!r}; valid devices: auto, cuda, cpu")
-
-
-def _type_ok(value, expected) -> bool:
-    """isinstance for ModelInfo's annotations: str, int, float, bool, tuple[float, float], tuple[str, ...],
-    and `X | None`."""
-    if isinstance(expected, types.UnionType) or typing.get_origin(expected) is typing.Union:
-        return any(_type_ok(value, arg) for arg in typing.get_args(expected))
-    if expected is type(None):
-        return value is None
-    if expected is bool:
-        return isinstance(value, bool)
-    if expected is int:
-        return isinstance(value, int) and not isinstance(value, bool)
-    if expected is float:
-        return isinstance(value, (int, float)) and not isinstance(value, bool) and np.isfinite(value)
-    if typing.get_origin(expected) is tuple:
-        args = typing.get_args(expected)
-        if not isinstance(value, (list, tuple)):  # JSON has lists
-            return False
-        if len(args) == 2 and args[1] is Ellipsis:
-            return all(_type_ok(v, args[0]) for v in value)
-        return len(value) == len(args) and all(_type_ok(v, a) for v, a in zip(value, args))
-    return isinstance(value, expected)
-
-
-def check_metadata(text: str, path: Path) -> ModelInfo:
-    """The metadata as ModelInfo, every field of the type ModelInfo declares (the dataclass is the one
-    schema) and the values the runtime computes with sane; else one clear refusal, not a crash later."""
-    try:
-        raw = json.loads(text)
-    except ValueError:
-        raw = None
-    if not isinstance(raw, dict):
-        raise InputError(f"{path}: bonebench metadata is unreadable (not a JSON object)")
-    hints = typing.get_type_hints(ModelInfo)
-    for f in fields(ModelInfo):
-        if f.name in raw and not _type_ok(raw[f.name], hints[f.name]):
-            value = raw[f.name]
-            raise InputError(f"{path}: bonebench metadata field '{f.name}' has the wrong type "
-                             f"({type(value).__name__} {value!r:.40}); re-export the model with bb-export")
-    info = ModelInfo.from_json(text, str(path))
-    if info.kind not in ("interactive", "segmentation") or info.in_channels < 1 or info.click_sigma <= 0:
-        raise InputError(f"{path}: bonebench metadata is inconsistent (kind {info.kind!r}, "
-                         f"in_channels {info.in_channels}, click_sigma {info.click_sigma})")
-    if info.pixel_mm is not None and not info.pixel_mm > 0:
-        raise InputError(f"{path}: bonebench metadata field 'pixel_mm' must be above 0, got {info.pixel_mm}")
-    return info
 
 
 def _is_dynamic(dim) -> bool:

@@ -49,7 +49,7 @@ def onnx_payload(path: Path) -> dict:
     import onnx
     from onnx import numpy_helper
 
-    from bonebench.protocol.model_info import METADATA_KEY, ModelInfo
+    from bonebench.protocol.model_info import METADATA_KEY, check_metadata
 
     try:
         proto = onnx.load(str(path))
@@ -58,7 +58,7 @@ def onnx_payload(path: Path) -> dict:
     meta = {p.key: p.value for p in proto.metadata_props}
     if METADATA_KEY not in meta:
         raise InputError(f"{path}: no bonebench metadata; --init takes a model made by bb-export")
-    info = ModelInfo.from_json(meta[METADATA_KEY], str(path))
+    info = check_metadata(meta[METADATA_KEY], path)
     weights = {i.name.removeprefix(ONNX_WEIGHT_PREFIX): torch.from_numpy(numpy_helper.to_array(i).astype(np.float32))
                for i in proto.graph.initializer if i.name.startswith(ONNX_WEIGHT_PREFIX)}
     config = TrainConfig(data="", patients=0, group=info.group, base_width=info.base_width,

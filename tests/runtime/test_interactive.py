@@ -113,7 +113,30 @@ def test_stop_rules():
     pieces = previous.copy()
     pieces[30:33, 30:33] = 1
     pieces[1, 1] = 1  # a stray pixel seeds nothing
-    assert sorted(_piece_seeds(pieces)) == [(14, 14), (31, 31)]
+    assert sorted(_piece_seeds(pieces, (16, 16))) == [(14, 14), (31, 31)]
+
+
+def test_a_long_piece_seeds_the_next_slice_along_its_length():
+    """A mandible's body cut as a U, a hip bone's wing: the innermost point alone lies where the next
+    slice may have no bone (the chin, above the body where the rami go on), so a long piece also seeds
+    its deep pixels farthest apart, SEED_GAP apart at least; a round piece keeps its one seed."""
+    from bonebench.kernels import innermost_points
+    from bonebench.runtime.interactive import MAX_SEEDS, _piece_seeds
+
+    u = np.zeros((80, 80), np.uint8)
+    u[60:66, 10:70] = 1  # the body
+    u[15:66, 10:16] = 1  # and the two sides
+    u[15:66, 64:70] = 1
+    gap = (16, 16)
+    seeds = _piece_seeds(u, gap)
+    assert seeds[0] == tuple(innermost_points(u)[0])
+    assert 2 <= len(seeds) <= MAX_SEEDS
+    assert all(u[y, x] for y, x in seeds)
+    ys, xs = np.array(seeds).T
+    assert np.hypot(ys[:, None] - ys, xs[:, None] - xs)[np.triu_indices(len(seeds), 1)].min() >= gap[0]
+    assert {x < 20 for _, x in seeds} == {True, False}  # both sides seeded
+    disc = (np.hypot(*np.mgrid[-40:40, -40:40]) < 12).astype(np.uint8)
+    assert _piece_seeds(disc, gap) == [tuple(innermost_points(disc)[0])]
 
 
 def test_predicted_pieces_that_continue_the_mask_on_a_neighbouring_slice_join_it(monkeypatch):
@@ -128,6 +151,7 @@ def test_predicted_pieces_that_continue_the_mask_on_a_neighbouring_slice_join_it
     hu, labels, geometry = make_region_phantom("knee", 938, PhantomShape(size_xy=128, slices=24))
     target, click = clicked_bone(labels == BONE_LABELS["femur"])
     v4 = Model(DEFAULT_MODEL.with_name("click_v4.onnx"), device="cpu", threads=1)
+    monkeypatch.setattr(interactive, "MAX_SEEDS", 1)  # spread seeds reach this condyle on their own (0.988)
     masks = {}
     for fill in (False, True):
         monkeypatch.setattr(interactive, "FILL_PIECES", fill)
@@ -136,3 +160,41 @@ def test_predicted_pieces_that_continue_the_mask_on_a_neighbouring_slice_join_it
     assert dice(target, masks[True]) > dice(target, masks[False]) + 0.02
     added = masks[True] & ~masks[False]
     assert (added & target).sum() > 0.9 * added.sum()
+
+
+def test_the_fill_leaves_a_slice_with_a_background_click_alone(model):
+    """A piece the user excluded with a background click stays out, though the model still predicts it
+    and it continues the mask on the neighbouring slice; without the click it joins."""
+    from bonebench.runtime.interactive import _Action
+
+    session = InteractiveSession(np.zeros((3, 40, 40), np.float32), model)
+    session.mask[:, 5:15, 5:15] = 1  # the bone on all three slices
+    session.mask[0, 25:35, 25:35] = 1  # and a piece that slice 1 predicted but no click kept
+    session._predicted[1] = session.mask[0] > 0
+    session.clicks[1] = [(10, 10, True), (30, 30, False)]
+    assert not session._fill_slice(1, _Action()) and not session.mask[1, 30, 30]
+    session.clicks[1] = [(10, 10, True)]
+    assert session._fill_slice(1, _Action()) and session.mask[1, 30, 30]
+
+
+def test_spread_seeds_follow_the_whole_u_of_a_real_mandible(openkbp, monkeypatch):
+    """OpenKBP test patient pt_167 (3.9 mm pixels, 2.5 mm slices), one click at the innermost point: with
+    one seed per piece the walk's click sits at the chin and the model takes part of the U; seeds spread
+    along it take the whole (click_v5: Dice 0.677 -> 0.807)."""
+    import bonebench.runtime.interactive as interactive
+    from bonebench.data.dataset import Dataset
+    from bonebench.data.volume_io import read_volume
+    from bonebench.runtime.segment import segment
+    from bonebench.study.one_click import clicked_bone
+
+    case = Dataset(openkbp).case("pt_167")
+    hu, geometry = read_volume(case.image_path)
+    truth, _ = read_volume(case.label_path)
+    target, click = clicked_bone(truth > 0)
+    v5 = Model(DEFAULT_MODEL.with_name("click_v5.onnx"), device="cpu", threads=1)
+    scores, spread = {}, interactive.MAX_SEEDS
+    for seeds in (1, spread):
+        monkeypatch.setattr(interactive, "MAX_SEEDS", seeds)
+        mask = segment(hu.astype(np.float32), v5, [click], spacing=geometry.spacing).mask > 0
+        scores[seeds] = dice(target, mask)
+    assert scores[spread] > scores[1] + 0.08

@@ -160,6 +160,15 @@ def test_an_exported_click_model_is_its_own_fine_tune_start(phantom_dataset, tmp
     (tmp_path / "junk.onnx").write_bytes(b"not a model")
     with pytest.raises(InputError, match="not an ONNX model"):
         load_checkpoint(tmp_path / "junk.onnx")
+    import onnx
+
+    bad = onnx.load(str(tmp_path / "m32.onnx"))
+    for prop in bad.metadata_props:  # metadata the runtime would refuse is refused here too
+        if prop.key == "bonebench":
+            prop.value = json.dumps({**json.loads(prop.value), "pixel_mm": 0})
+    onnx.save(bad, str(tmp_path / "bad.onnx"))
+    with pytest.raises(InputError, match="'pixel_mm' must be above 0"):
+        load_checkpoint(tmp_path / "bad.onnx")
 
 
 @pytest.mark.slow

@@ -1,11 +1,12 @@
-"""The runtime checks the metadata's pixel size: absent or null (old models), or a size above 0."""
+"""The metadata check (runtime and --init) takes the pixel size: absent or null (old models), or a size above 0."""
 
 import json
 
 import pytest
 
 from bonebench.errors import InputError
-from bonebench.runtime.session import DEFAULT_MODEL, Model, check_metadata
+from bonebench.protocol.model_info import check_metadata
+from bonebench.runtime.session import DEFAULT_MODEL, Model
 
 
 def _meta(**changes) -> str:
