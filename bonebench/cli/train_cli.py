@@ -202,6 +202,9 @@ def inter(label: str = LABEL, patients: int = PATIENTS,
           random_click_rate: Optional[float] = typer.Option(
               None, "--random-click-rate", min=0.0, max=1.0, metavar="SHARE", show_default="0",
               help="share of slices whose first click is anywhere on the bone, not at its innermost point"),
+          flip_rate: Optional[float] = typer.Option(
+              None, "--flip-rate", min=0.0, max=1.0, metavar="SHARE", show_default="0",
+              help="share of training patches mirrored left-right (more variety from one or two patients)"),
           loss: str = LOSS, *, shared: dict) -> None:
     """Train SegInter: image + foreground/background click maps in, the clicked bone out; --init with a
     trained click model (the shipped one: bonebench/runtime/models/default.onnx) fine-tunes it on your
@@ -211,7 +214,8 @@ def inter(label: str = LABEL, patients: int = PATIENTS,
     _train(interactive_group_key(False, prev_mask), shared, interactive_group_key(True, prev_mask), label=label,
            patients=patients,
            init=str(init or ""), labels=labels, click_sigma=click_sigma, max_interactions=max_interactions,
-           background_rate=background_rate, random_click_rate=random_click_rate, train_layers=train_layers, loss=loss)
+           background_rate=background_rate, random_click_rate=random_click_rate, flip_rate=flip_rate,
+           train_layers=train_layers, loss=loss)
 
 
 @command("run", cls=OneLineCommand)

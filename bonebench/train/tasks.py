@@ -187,6 +187,9 @@ class InteractiveTask(SegmentationTask):
         number of interactions per slice and the first network input. Every random draw is here."""
         images, label_maps, _ = self.sampler.next_batch()
         t0 = time.perf_counter()
+        if self.config.flip_rate:  # no draw without it: runs without flips stay bit for bit as before
+            mirrored = self.rng.random(len(images)) < self.config.flip_rate
+            images[mirrored], label_maps[mirrored] = images[mirrored, ..., ::-1], label_maps[mirrored, ..., ::-1]
         targets = self._choose_targets(label_maps[:, 0])
         n = targets.shape[0]
         hide = self.rng.random(n) < self.config.background_rate

@@ -308,3 +308,19 @@ def test_rounds_on_the_active_slices_give_the_batch_of_all_slices(phantom_datase
         b = _all_slices_complete(old, prepared, model, CPU_FP32)
         assert np.array_equal(a.inputs, b[0]) and np.array_equal(a.targets, b[1])
     assert rounds >= 4  # the batches did go through correction rounds
+
+
+def test_flip_rate_mirrors_the_patches_and_their_targets(phantom_dataset, tiny_checkpoints):
+    """--flip-rate 1 mirrors every patch left-right with its bone; 0 draws nothing, so the batches of a
+    run without flips are the ones it had before the option existed."""
+    dataset = Dataset(phantom_dataset)
+    best = load_checkpoint(tiny_checkpoints["inter"])
+    split = Split.load(tiny_checkpoints["inter"].parent / "split.json")
+    configs = [TrainConfig.from_dict({**best["config"], "flip_rate": rate, "background_rate": 0.0}) for rate in (0.0, 1.0)]
+    plain, mirrored = (get_group("inter").make_task(config, dataset, split).prepare() for config in configs)
+    image = 0  # the network input's first channel
+    assert np.array_equal(mirrored.inputs[:, image], plain.inputs[:, image, :, ::-1])
+    assert np.array_equal(mirrored.targets, plain.targets[..., ::-1])
+    assert not np.array_equal(mirrored.targets, plain.targets)
+    with pytest.raises(InputError, match="flip-rate"):
+        _config(phantom_dataset, group="inter", flip_rate=1.5)
