@@ -9,7 +9,7 @@ import typing
 from dataclasses import asdict, dataclass, fields
 
 from bonebench.errors import InputError
-from bonebench.protocol.kinds import INTERACTIVE
+from bonebench.protocol.kinds import INTERACTIVE, SEGMENTATION
 from bonebench.protocol.network import InputSpec
 
 METADATA_KEY = "bonebench"
@@ -97,7 +97,7 @@ def check_metadata(text: str, path) -> ModelInfo:
             raise InputError(f"{path}: bonebench metadata field '{f.name}' has the wrong type "
                              f"({type(value).__name__} {value!r:.40}); re-export the model with bb-export")
     info = ModelInfo.from_json(text, str(path))
-    if info.kind not in ("interactive", "segmentation") or info.in_channels < 1 or info.click_sigma <= 0:
+    if info.kind not in (INTERACTIVE, SEGMENTATION) or info.in_channels < 1 or info.click_sigma <= 0:
         raise InputError(f"{path}: bonebench metadata is inconsistent (kind {info.kind!r}, "
                          f"in_channels {info.in_channels}, click_sigma {info.click_sigma})")
     if info.pixel_mm is not None and not info.pixel_mm > 0:

@@ -314,19 +314,20 @@ def _piece_seeds(mask: np.ndarray, gap_yx: tuple[int, int]) -> list[tuple[int, i
     sizes = np.bincount(owner, minlength=count + 1)
     seeds = []
     for piece in np.flatnonzero(sizes >= MIN_PIECE):
-        inside = owner == piece
-        seeds += [(y + y0, x + x0) for y, x in _spread(ys[inside], xs[inside], depth[ys[inside], xs[inside]], gap_yx)]
-    return [(int(y), int(x)) for y, x in seeds]
+        py, px = ys[owner == piece], xs[owner == piece]
+        seeds += [(y + int(y0), x + int(x0)) for y, x in _spread(py, px, depth[py, px], gap_yx)]
+    return seeds
 
 
 def _spread(ys: np.ndarray, xs: np.ndarray, depth: np.ndarray, gap_yx: tuple[int, int]) -> list[tuple[int, int]]:
     """The deepest pixel (first in raster order), then farthest-point picks among the deep pixels."""
     chosen = [int(np.argmax(depth))]
     deep = np.flatnonzero(depth >= DEEP_SHARE * depth.max())
+    deep_y, deep_x = ys[deep], xs[deep]
     far = np.full(len(deep), np.inf)
     while len(chosen) < MAX_SEEDS:
         y, x = ys[chosen[-1]], xs[chosen[-1]]
-        far = np.minimum(far, ((ys[deep] - y) / gap_yx[0]) ** 2 + ((xs[deep] - x) / gap_yx[1]) ** 2)
+        far = np.minimum(far, ((deep_y - y) / gap_yx[0]) ** 2 + ((deep_x - x) / gap_yx[1]) ** 2)
         best = int(np.argmax(far))
         if far[best] < 1:
             break
