@@ -15,7 +15,7 @@ from bonebench.protocol.network import DEFAULT_CLICK_SIGMA
 from bonebench.protocol.run_folders import RUNS, RunLayout
 from bonebench.study import STUDY_SIZES
 from bonebench.train.config import INIT_HEADS, PRESETS, TRAIN_LAYERS
-from bonebench.train.schedules import COSINE_FLOOR, DEFAULT_LR_SCHEDULE, LR_SCHEDULES
+from bonebench.train.schedules import COSINE_FLOOR, DEFAULT_LR_SCHEDULE, LR_SCHEDULES, WARMUP_SHARE, WARMUP_START
 
 app = typer.Typer(help="Train segmentation models on few patients.", no_args_is_help=True, cls=OneLineGroup,
                   **APP)
@@ -51,7 +51,9 @@ TRAINING: Options = {
     "lr": (Optional[float], typer.Option(None, "--lr", metavar="RATE", show_default=FROM_PRESET,
                                          help="Adam learning rate, above 0")),
     "lr_schedule": (str, typer.Option(DEFAULT_LR_SCHEDULE, "--lr-schedule", metavar="|".join(LR_SCHEDULES),
-                                      help=f"constant (the study) or cosine decay to {COSINE_FLOOR:.0%}")),
+                                      help=f"constant (the study), cosine decay to {COSINE_FLOOR:.0%}, or warmup "
+                                           f"(linear from {WARMUP_START:.0%} over the first {WARMUP_SHARE:.0%}, "
+                                           "then constant)")),
     "base_width": (Optional[int], typer.Option(None, "--base-width", min=1, metavar="N", show_default=FROM_PRESET,
                                                help="U-Net width at the top level (the study: 64)")),
     "patch_size": (Optional[int], typer.Option(None, "--patch-size", min=16, metavar="N", show_default=FROM_PRESET,
@@ -202,6 +204,10 @@ def inter(label: str = LABEL, patients: int = PATIENTS,
           random_click_rate: Optional[float] = typer.Option(
               None, "--random-click-rate", min=0.0, max=1.0, metavar="SHARE", show_default="0",
               help="share of slices whose first click is anywhere on the bone, not at its innermost point"),
+          one_piece_rate: Optional[float] = typer.Option(
+              None, "--one-piece-rate", min=0.0, max=1.0, metavar="SHARE", show_default="0",
+              help="share of bones cut into several pieces on a slice whose first click marks one big piece "
+                   "only (as the walk clicks them)"),
           flip_rate: Optional[float] = typer.Option(
               None, "--flip-rate", min=0.0, max=1.0, metavar="SHARE", show_default="0",
               help="share of training patches mirrored left-right (more variety from one or two patients)"),
@@ -214,7 +220,8 @@ def inter(label: str = LABEL, patients: int = PATIENTS,
     _train(interactive_group_key(False, prev_mask), shared, interactive_group_key(True, prev_mask), label=label,
            patients=patients,
            init=str(init or ""), labels=labels, click_sigma=click_sigma, max_interactions=max_interactions,
-           background_rate=background_rate, random_click_rate=random_click_rate, flip_rate=flip_rate,
+           background_rate=background_rate, random_click_rate=random_click_rate, one_piece_rate=one_piece_rate,
+           flip_rate=flip_rate,
            train_layers=train_layers, loss=loss)
 
 

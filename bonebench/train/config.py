@@ -49,6 +49,7 @@ class TrainConfig:
     max_interactions: int = 5
     background_rate: float = 0.1  # share of targets turned all-background, with background clicks only
     random_click_rate: float = 0.0  # share of slices whose first clicks fall anywhere on the bone, not innermost
+    one_piece_rate: float = 0.0  # share of multi-piece targets whose first click marks one big piece only
     flip_rate: float = 0.0  # share of interactive training patches mirrored left-right (few-patient fine-tunes)
     labels: str = ""  # comma list for multi-bone interactive training, e.g. "fibula,tibia"
     pixel_mm: float = 0.0  # in-plane pixel size (mm) datasets are resampled to when loaded; 0: as stored
@@ -119,6 +120,8 @@ def make_config(preset: str, **overrides) -> TrainConfig:
         raise InputError(f"background-rate must be in [0, 1], got {config.background_rate}")
     if not 0.0 <= config.random_click_rate <= 1.0:
         raise InputError(f"random-click-rate must be in [0, 1], got {config.random_click_rate}")
+    if not 0.0 <= config.one_piece_rate <= 1.0:
+        raise InputError(f"one-piece-rate must be in [0, 1], got {config.one_piece_rate}")
     if not 0.0 <= config.flip_rate <= 1.0:
         raise InputError(f"flip-rate must be in [0, 1], got {config.flip_rate}")
     if not config.click_sigma > 0:

@@ -197,7 +197,8 @@ class InteractiveTask(SegmentationTask):
         hidden[hide] = targets[hide]
         targets[hide] = False
         clicks = first_clicks(targets, hidden, spare=self.config.max_interactions, rng=self.rng,
-                              random_rate=self.config.random_click_rate)
+                              random_rate=self.config.random_click_rate,
+                              one_piece_rate=self.config.one_piece_rate)
         interactions = self.rng.integers(1, self.config.max_interactions + 1, size=n)
         inputs = network_input(images[:, 0], self.spec, clicks, windowed=True)  # the previous mask starts empty
         self.simulation_seconds += time.perf_counter() - t0

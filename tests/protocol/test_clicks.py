@@ -1,8 +1,8 @@
 import numpy as np
 
 from bonebench.kernels import label_components
-from bonebench.protocol.clicks import (BACKGROUND, FOREGROUND, UNUSED, ClickSet, corrective_clicks, first_clicks,
-                                      random_points)
+from bonebench.protocol.clicks import (BACKGROUND, BIG_PIECE, FOREGROUND, UNUSED, ClickSet, corrective_clicks,
+                                      first_clicks, random_points)
 
 
 def _disc(shape, cy, cx, r):
@@ -82,3 +82,25 @@ def test_random_rate_zero_keeps_the_innermost_protocol_and_draws_nothing():
     clicks = first_clicks(targets, rng=rng, random_rate=0.0)
     assert rng.bit_generator.state == state
     assert (clicks.coords[:, 0] == first_clicks(targets).coords[:, 0]).all()
+
+
+def test_one_piece_clicks_mark_one_big_piece_of_a_bone_cut_in_several():
+    """--one-piece-rate 1: a bone in three pieces gets one click, on one of its two big pieces (each
+    in turn), never on the sliver under BIG_PIECE of its area; a bone in one piece keeps its click."""
+    rng = np.random.default_rng(1)
+    targets = np.zeros((40, 32, 32), bool)
+    targets[:, 2:12, 3:20] = True  # big piece
+    targets[:, 20:30, 18:28] = True  # big piece
+    targets[:, 28:30, 2:4] = True  # sliver: 4 of 274 pixels
+    assert 4 / targets[0].sum() < BIG_PIECE
+    targets[-1] = False
+    targets[-1, 5:15, 5:15] = True  # one piece
+    clicks = first_clicks(targets, rng=rng, one_piece_rate=1.0, spare=2)
+    assert (clicks.count[:-1] == 1).all() and clicks.count[-1] == 1
+    rows = {int(y) for y, _ in clicks.coords[:-1, 0]}
+    assert rows & set(range(2, 12)) and rows & set(range(20, 30))  # both big pieces were drawn
+    assert all(targets[b, y, x] and not (y >= 28 and x < 4) for b, (y, x) in enumerate(clicks.coords[:, 0]))
+    assert (clicks.kinds[:, 0] == FOREGROUND).all()
+    state = rng.bit_generator.state
+    every_piece = first_clicks(targets, rng=rng, one_piece_rate=0.0)
+    assert rng.bit_generator.state == state and (every_piece.count[:-1] == 3).all()

@@ -252,6 +252,8 @@ def test_bad_settings(phantom_dataset, tmp_path):
         _config(phantom_dataset, background_rate=1.5)
     with pytest.raises(InputError, match="random-click-rate"):
         _config(phantom_dataset, random_click_rate=-0.1)
+    with pytest.raises(InputError, match="one-piece-rate"):
+        _config(phantom_dataset, one_piece_rate=1.5)
 
 
 def test_validation_scores_only_the_bones_a_patient_shows():
@@ -324,3 +326,17 @@ def test_flip_rate_mirrors_the_patches_and_their_targets(phantom_dataset, tiny_c
     assert not np.array_equal(mirrored.targets, plain.targets)
     with pytest.raises(InputError, match="flip-rate"):
         _config(phantom_dataset, group="inter", flip_rate=1.5)
+
+
+def test_one_piece_rate_gives_a_bone_in_several_pieces_one_first_click(phantom_dataset, tiny_checkpoints):
+    """--one-piece-rate 1: where the chosen bone shows in several pieces (two fibulae), the first click
+    marks one of them; the targets stay the whole bone on the slice."""
+    dataset = Dataset(phantom_dataset)
+    best = load_checkpoint(tiny_checkpoints["inter"])
+    split = Split.load(tiny_checkpoints["inter"].parent / "split.json")
+    configs = [TrainConfig.from_dict({**best["config"], "one_piece_rate": rate, "background_rate": 0.0,
+                                      "batch_size": 16, "patch_size": 128}) for rate in (0.0, 1.0)]  # both legs
+    every, one = (get_group("inter").make_task(config, dataset, split).prepare() for config in configs)
+    assert np.array_equal(every.targets, one.targets)
+    assert (every.clicks.count > 1).any()  # some slices show the bone in several pieces
+    assert (one.clicks.count == np.minimum(every.clicks.count, 1)).all()
