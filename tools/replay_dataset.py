@@ -1,7 +1,7 @@
 """A replay fine-tune set for the shipped click model (issue 18): the lab's first N OpenKBP training patients
 beside phantoms of every region from the click model's own training seeds (replayed, so a fine-tune keeps what
 the model knows while it learns the lab's patients), and the study's OpenKBP validation patients to choose the
-checkpoint; one global label per bone, as tools/click_dataset.py writes them, and a split.json beside.
+checkpoint; one global label per bone, as tools/click_dataset.py writes them, and OUT/replay-split.json.
 
     python tools/replay_dataset.py OUT --lab 2 [--per-region 1] --openkbp ../shared/data/openkbp-mandible \
         --split docs/results/openkbp-mandible-cpu/split.json
@@ -49,7 +49,8 @@ def main() -> None:
     labels = {"background": 0, **BONE_LABELS, "mandible": MANDIBLE}
     out.write_meta({"name": "bonebench-replay", "channel_names": {"0": "CT"}, "labels": labels,
                     "numTraining": len(train) + len(val)})
-    write_text_atomic(args.out / "split.json", json.dumps({"seed": 0, "train": train, "val": val, "test": []}, indent=1))
+    split = {"seed": 0, "train": train, "val": val, "test": []}
+    write_text_atomic(args.out / "replay-split.json", json.dumps(split, indent=1))
     print(f"{args.out}: {len(train)} training cases, {len(val)} validation")
 
 

@@ -50,10 +50,10 @@ TRAINING: Options = {
                                                help="slices per training step")),
     "lr": (Optional[float], typer.Option(None, "--lr", metavar="RATE", show_default=FROM_PRESET,
                                          help="Adam learning rate, above 0")),
-    "lr_schedule": (str, typer.Option(DEFAULT_LR_SCHEDULE, "--lr-schedule", metavar="|".join(LR_SCHEDULES),
-                                      help=f"constant (the study), cosine decay to {COSINE_FLOOR:.0%}, or warmup "
-                                           f"(linear from {WARMUP_START:.0%} over the first {WARMUP_SHARE:.0%}, "
-                                           "then constant)")),
+    "lr_schedule": (str, typer.Option(DEFAULT_LR_SCHEDULE, "--lr-schedule", metavar="SCHEDULE",
+                                      help=f"{' | '.join(LR_SCHEDULES)}: the study's constant rate; cosine decay "
+                                           f"to {COSINE_FLOOR:.0%}; warmup from {WARMUP_START:.0%} over the first "
+                                           f"{WARMUP_SHARE:.0%} of the iterations, then constant")),
     "base_width": (Optional[int], typer.Option(None, "--base-width", min=1, metavar="N", show_default=FROM_PRESET,
                                                help="U-Net width at the top level (the study: 64)")),
     "patch_size": (Optional[int], typer.Option(None, "--patch-size", min=16, metavar="N", show_default=FROM_PRESET,
