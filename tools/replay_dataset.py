@@ -16,12 +16,12 @@ import argparse
 import json
 from pathlib import Path
 
-from click_dataset import MANDIBLE, SEEDS_PER_REGION, TRAIN_SEED, _openkbp
+from click_dataset import MANDIBLE, _openkbp, _phantoms
 
 from bonebench.data.atomic import write_text_atomic
 from bonebench.data.dataset import Dataset
 from bonebench.data.dataset_layout import DatasetLayout
-from bonebench.data.phantoms import BONE_LABELS, REGIONS, PhantomShape, make_region_phantom
+from bonebench.data.phantoms import BONE_LABELS, PhantomShape
 
 
 def main() -> None:
@@ -37,13 +37,7 @@ def main() -> None:
         parser.error(f"--lab must be 1..{len(study['train'])}")
     kbp = Dataset(args.openkbp)
     out = DatasetLayout(args.out)
-    train = []
-    for r, name in enumerate(n for n in REGIONS if n != "mixed"):
-        for i in range(args.per_region):
-            case = f"{name}_{i:03d}"
-            seed = TRAIN_SEED + SEEDS_PER_REGION * r + i
-            out.write_case(case, *make_region_phantom(name, seed, PhantomShape(size_xy=192, slices=40)))
-            train.append(case)
+    train = _phantoms(out, args.per_region, {}, PhantomShape(size_xy=192, slices=40))  # click_dataset's seeds
     train += _openkbp(out, kbp, tuple(study["train"][:args.lab]))
     val = _openkbp(out, kbp, tuple(study["val"]))
     labels = {"background": 0, **BONE_LABELS, "mandible": MANDIBLE}

@@ -312,14 +312,21 @@ def test_rounds_on_the_active_slices_give_the_batch_of_all_slices(phantom_datase
     assert rounds >= 4  # the batches did go through correction rounds
 
 
-def test_flip_rate_mirrors_the_patches_and_their_targets(phantom_dataset, tiny_checkpoints):
-    """--flip-rate 1 mirrors every patch left-right with its bone; 0 draws nothing, so the batches of a
-    run without flips are the ones it had before the option existed."""
+def _first_batches(phantom_dataset, tiny_checkpoints, rate: str, **settings):
+    """The first prepared minibatch of the tiny SegInter's task with `rate` at 0 and at 1 (no hidden
+    targets), from the same seed."""
     dataset = Dataset(phantom_dataset)
     best = load_checkpoint(tiny_checkpoints["inter"])
     split = Split.load(tiny_checkpoints["inter"].parent / "split.json")
-    configs = [TrainConfig.from_dict({**best["config"], "flip_rate": rate, "background_rate": 0.0}) for rate in (0.0, 1.0)]
-    plain, mirrored = (get_group("inter").make_task(config, dataset, split).prepare() for config in configs)
+    configs = [TrainConfig.from_dict({**best["config"], **settings, rate: value, "background_rate": 0.0})
+               for value in (0.0, 1.0)]
+    return [get_group("inter").make_task(config, dataset, split).prepare() for config in configs]
+
+
+def test_flip_rate_mirrors_the_patches_and_their_targets(phantom_dataset, tiny_checkpoints):
+    """--flip-rate 1 mirrors every patch left-right with its bone; 0 draws nothing, so the batches of a
+    run without flips are the ones it had before the option existed."""
+    plain, mirrored = _first_batches(phantom_dataset, tiny_checkpoints, "flip_rate")
     image = 0  # the network input's first channel
     assert np.array_equal(mirrored.inputs[:, image], plain.inputs[:, image, :, ::-1])
     assert np.array_equal(mirrored.targets, plain.targets[..., ::-1])
@@ -331,12 +338,8 @@ def test_flip_rate_mirrors_the_patches_and_their_targets(phantom_dataset, tiny_c
 def test_one_piece_rate_gives_a_bone_in_several_pieces_one_first_click(phantom_dataset, tiny_checkpoints):
     """--one-piece-rate 1: where the chosen bone shows in several pieces (two fibulae), the first click
     marks one of them; the targets stay the whole bone on the slice."""
-    dataset = Dataset(phantom_dataset)
-    best = load_checkpoint(tiny_checkpoints["inter"])
-    split = Split.load(tiny_checkpoints["inter"].parent / "split.json")
-    configs = [TrainConfig.from_dict({**best["config"], "one_piece_rate": rate, "background_rate": 0.0,
-                                      "batch_size": 16, "patch_size": 128}) for rate in (0.0, 1.0)]  # both legs
-    every, one = (get_group("inter").make_task(config, dataset, split).prepare() for config in configs)
+    every, one = _first_batches(phantom_dataset, tiny_checkpoints, "one_piece_rate", batch_size=16,
+                                patch_size=128)  # both legs in a patch
     assert np.array_equal(every.targets, one.targets)
     assert (every.clicks.count > 1).any()  # some slices show the bone in several pieces
     assert (one.clicks.count == np.minimum(every.clicks.count, 1)).all()
