@@ -6,7 +6,10 @@ one picture per region into OUT. Besides the innermost click, each bone is score
 
     python tools/one_click_eval.py OUT [--model M.onnx] [--per-region 2] [--size 192] [--slices 40]
                                    [--openkbp ../shared/data/openkbp-mandible] [--random-clicks 5] [--seed 0]
-                                   [--max-seeds 3]
+                                   [--max-seeds 3] [--tuning] [--keep-carried 0|1]
+
+--tuning scores other phantoms (seeds 1200.., in neither training nor the held-out table) and the
+OpenKBP validation patients instead: runtime rules are chosen there, never on the table they report.
 """
 
 from __future__ import annotations
@@ -28,19 +31,21 @@ from bonebench.runtime.session import Model
 from bonebench.study.one_click import INNERMOST, RANDOM_ON_LARGEST, score_volume, summary_table
 
 HELD_OUT_SEED = 900
+TUNING_SEED = 1200  # training uses 500 + 37 r + i (i < 37), the held-out table 900 + 37 r + i
 NAMES = {v: k for k, v in BONE_LABELS.items()}
 
 
-def _phantom_cases(per_region: int, shape: PhantomShape):
+def _phantom_cases(per_region: int, shape: PhantomShape, first_seed: int = HELD_OUT_SEED):
     for r, name in enumerate(n for n in REGIONS if n != "mixed"):
         for i in range(per_region):
-            hu, labels, geometry = make_region_phantom(name, HELD_OUT_SEED + 37 * r + i, shape)
+            hu, labels, geometry = make_region_phantom(name, first_seed + 37 * r + i, shape)
             yield f"{name}_{i}", hu.astype(np.float32), labels, NAMES, geometry.spacing
 
 
-def _openkbp_cases(root: Path):
+def _openkbp_cases(root: Path, tuning: bool = False):
     dataset = Dataset(root)
-    for case in make_split(dataset.case_ids, 0).test:
+    split = make_split(dataset.case_ids, 0)
+    for case in split.val if tuning else split.test:
         hu, geometry = read_volume(dataset.case(case).image_path)
         mask, _ = read_volume(dataset.case(case).label_path)
         yield f"openkbp_{case}", hu.astype(np.float32), (mask > 0).astype(np.uint8), {1: "mandible"}, geometry.spacing
@@ -82,13 +87,18 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--max-seeds", type=int, default=interactive.MAX_SEEDS,
                         help="walk seeds per piece (1: the innermost point only)")
+    parser.add_argument("--tuning", action="store_true", help="the tuning phantoms and OpenKBP validation patients")
+    parser.add_argument("--keep-carried", type=int, choices=(0, 1), default=int(interactive.KEEP_CARRIED),
+                        help="neighbour-mask models: keep predicted pieces on the carried mask")
     args = parser.parse_args()
     interactive.MAX_SEEDS = args.max_seeds
+    interactive.KEEP_CARRIED = bool(args.keep_carried)
     model = Model(args.model, device="cpu")
     args.out.mkdir(parents=True, exist_ok=True)
-    cases = list(_phantom_cases(args.per_region, PhantomShape(size_xy=args.size, slices=args.slices)))
+    cases = list(_phantom_cases(args.per_region, PhantomShape(size_xy=args.size, slices=args.slices),
+                                TUNING_SEED if args.tuning else HELD_OUT_SEED))
     if args.openkbp is not None:
-        cases += list(_openkbp_cases(args.openkbp))
+        cases += list(_openkbp_cases(args.openkbp, args.tuning))
     scores, pictured = [], set()
     for case, hu, labels, names, spacing in cases:
         case_scores = score_volume(model, hu, labels, names, case, spacing=spacing, random=args.random_clicks,

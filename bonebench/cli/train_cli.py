@@ -190,6 +190,9 @@ def pretrain(patients: Optional[int] = typer.Option(None, "--patients", min=1, m
 def inter(label: str = LABEL, patients: int = PATIENTS,
           prev_mask: bool = typer.Option(False, "--prev-mask", show_default="off",
                                          help="previous prediction as a 4th input channel"),
+          neighbour_mask: bool = typer.Option(False, "--neighbour-mask", show_default="off",
+                                              help="the neighbouring slice's mask as an input channel "
+                                                   "(SegInterWalk: the propagation's memory)"),
           init: Optional[Path] = INIT, labels: str = LABELS,
           click_sigma: Optional[float] = typer.Option(None, "--click-sigma", metavar="PIXELS",
                                                       show_default=f"{DEFAULT_CLICK_SIGMA:g}",
@@ -217,7 +220,8 @@ def inter(label: str = LABEL, patients: int = PATIENTS,
     patients."""
     from bonebench.train.groups import interactive_group_key
 
-    _train(interactive_group_key(False, prev_mask), shared, interactive_group_key(True, prev_mask), label=label,
+    _train(interactive_group_key(False, prev_mask, neighbour_mask), shared,
+           interactive_group_key(True, prev_mask, neighbour_mask), label=label,
            patients=patients,
            init=str(init or ""), labels=labels, click_sigma=click_sigma, max_interactions=max_interactions,
            background_rate=background_rate, random_click_rate=random_click_rate, one_piece_rate=one_piece_rate,

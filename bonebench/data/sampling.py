@@ -54,11 +54,23 @@ class SliceSampler:
 
     def next_batch(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(images float32 [B,1,P,P] in [0,1], targets float32 [B,1,P,P], slice ids [B])."""
+        images, targets, ids, _ = self._draw(neighbours=False)
+        return images, targets, ids
+
+    def next_batch_with_neighbours(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """next_batch and, for each patch, the target of the same patch one slice above or below (at
+        random; the only neighbour at a volume's end, zeros in a one-slice volume): float32 [B,1,P,P].
+        A propagation carries a mask from slice to slice; this is what it carries, as the truth."""
+        return self._draw(neighbours=True)
+
+    def _draw(self, neighbours: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
         ids = self._next_slice_ids()
         p = self.patch_size
         hu = np.full((self.batch_size, p, p), HU_MIN, dtype=np.int16)
         tgt = np.zeros((self.batch_size, p, p), dtype=np.uint8)
+        near = np.zeros((self.batch_size, p, p), dtype=np.uint8) if neighbours else None
         corners = self._rng.random((self.batch_size, 2))
+        steps = np.where(self._rng.random(self.batch_size) < 0.5, -1, 1) if neighbours else None
         for b, sid in enumerate(ids):
             case, z = self.slice_index[sid]
             vol = self.volumes[case]
@@ -68,7 +80,11 @@ class SliceSampler:
             ph, pw = min(p, h), min(p, w)
             hu[b, :ph, :pw] = vol[z, y0:y0 + ph, x0:x0 + pw]
             tgt[b, :ph, :pw] = self.targets[case][z, y0:y0 + ph, x0:x0 + pw]
-        return window_hu(hu)[:, None], tgt[:, None].astype(np.float32), ids
+            if neighbours and vol.shape[0] > 1:
+                n = z + steps[b] if 0 <= z + steps[b] < vol.shape[0] else z - steps[b]
+                near[b, :ph, :pw] = self.targets[case][n, y0:y0 + ph, x0:x0 + pw]
+        near_out = None if near is None else near[:, None].astype(np.float32)
+        return window_hu(hu)[:, None], tgt[:, None].astype(np.float32), ids, near_out
 
     def state_dict(self) -> dict:
         return {"rng": self._rng.bit_generator.state, "order": self._order.copy(), "position": self._position}

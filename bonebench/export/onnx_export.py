@@ -52,7 +52,8 @@ def model_info(payload: dict, fp16: bool) -> ModelInfo:
                      patch_size=int(config["patch_size"]), label=payload.get("label_name", ""),
                      training_patients=tuple(payload.get("train_patients", ())),
                      bonebench_version=bonebench.__version__, fp16=fp16,
-                     pixel_mm=float(config["pixel_mm"]) if config.get("pixel_mm") else None)
+                     pixel_mm=float(config["pixel_mm"]) if config.get("pixel_mm") else None,
+                     neighbour_mask=group.neighbour_mask)
 
 
 def load_network(payload: dict) -> torch.nn.Module:

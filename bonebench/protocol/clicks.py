@@ -131,3 +131,16 @@ def one_click_inputs(hu: np.ndarray, target: np.ndarray, spec: InputSpec) -> np.
     slice's target (none where it has none), an empty previous mask where the spec has one.
     The study's validation and test protocol, shared by training (torch) and bb-eval (onnxruntime)."""
     return network_input(hu, spec, first_clicks(target.astype(bool)))
+
+
+def walk_inputs(hu: np.ndarray, target: np.ndarray, spec: InputSpec) -> np.ndarray:
+    """Network inputs for every slice as an upward propagation sees it, for neighbour-mask models: the
+    slice below's true mask in the neighbour channel and a click at the innermost point of each of its
+    pieces (the slice's own bones where the slice below shows none: where a walk would start).
+    Validation of SegInterWalk, beside one_click_inputs (the first click, nothing carried yet)."""
+    target = target.astype(bool)
+    below = np.zeros_like(target)
+    below[1:] = target[:-1]
+    carried = below.any(axis=(1, 2))
+    clicked = np.where(carried[:, None, None], below, target)
+    return network_input(hu, spec, first_clicks(clicked), neighbour=below)

@@ -31,6 +31,7 @@ class ModelInfo:
     bonebench_version: str
     fp16: bool = False
     pixel_mm: float | None = None  # in-plane pixel size (mm) the model was trained at; None: any (old models)
+    neighbour_mask: bool = False  # the neighbouring slice's mask is the last input channel (SegInterWalk)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -55,7 +56,7 @@ class ModelInfo:
     @property
     def inputs(self) -> InputSpec:
         """The input this model expects, with its own click sigma and HU window."""
-        return InputSpec(self.interactive, self.prev_mask, self.click_sigma, self.hu_window)
+        return InputSpec(self.interactive, self.prev_mask, self.click_sigma, self.hu_window, self.neighbour_mask)
 
 
 def _type_ok(value, expected) -> bool:
@@ -97,7 +98,8 @@ def check_metadata(text: str, path) -> ModelInfo:
             raise InputError(f"{path}: bonebench metadata field '{f.name}' has the wrong type "
                              f"({type(value).__name__} {value!r:.40}); re-export the model with bb-export")
     info = ModelInfo.from_json(text, str(path))
-    if info.kind not in (INTERACTIVE, SEGMENTATION) or info.in_channels < 1 or info.click_sigma <= 0:
+    if (info.kind not in (INTERACTIVE, SEGMENTATION) or info.in_channels != info.inputs.channels
+            or info.click_sigma <= 0):
         raise InputError(f"{path}: bonebench metadata is inconsistent (kind {info.kind!r}, "
                          f"in_channels {info.in_channels}, click_sigma {info.click_sigma})")
     if info.pixel_mm is not None and not info.pixel_mm > 0:

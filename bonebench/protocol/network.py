@@ -13,7 +13,7 @@ import numpy as np
 
 from bonebench.data.intensity import HU_MAX, HU_MIN, window_hu
 
-IMAGE, FOREGROUND_MAP, BACKGROUND_MAP, PREVIOUS_MASK = 0, 1, 2, 3
+IMAGE, FOREGROUND_MAP, BACKGROUND_MAP, PREVIOUS_MASK = 0, 1, 2, 3  # the neighbour mask comes last (InputSpec)
 PAD_MULTIPLE = 16
 THRESHOLD = 0.5
 # Click maps: sigma 2 px, as MONAI Deepgrow (the closest public take on Sakinis et al., the study's
@@ -22,11 +22,12 @@ THRESHOLD = 0.5
 DEFAULT_CLICK_SIGMA = 2.0
 
 
-def channel_count(interactive: bool, prev_mask: bool) -> int:
-    """Input channels: the image; + foreground and background click maps; + the previous mask."""
+def channel_count(interactive: bool, prev_mask: bool, neighbour_mask: bool = False) -> int:
+    """Input channels: the image; + foreground and background click maps; + the previous mask (the same
+    slice's last prediction); + the neighbouring slice's mask (the walk's memory), in that order."""
     if not interactive:
         return 1
-    return PREVIOUS_MASK + 1 if prev_mask else BACKGROUND_MAP + 1
+    return BACKGROUND_MAP + 1 + int(prev_mask) + int(neighbour_mask)
 
 
 @dataclass(frozen=True)
@@ -37,20 +38,30 @@ class InputSpec:
     prev_mask: bool = False
     click_sigma: float = DEFAULT_CLICK_SIGMA
     hu_window: tuple[float, float] = (HU_MIN, HU_MAX)
+    neighbour_mask: bool = False
 
     @property
     def channels(self) -> int:
-        return channel_count(self.interactive, self.prev_mask)
+        return channel_count(self.interactive, self.prev_mask, self.neighbour_mask)
+
+    @property
+    def neighbour_channel(self) -> int:
+        """The index of the neighbouring slice's mask (the last channel of a neighbour-mask spec)."""
+        if not self.neighbour_mask:
+            raise ValueError("this network takes no neighbour mask")
+        return self.channels - 1
 
 
 def network_input(image: np.ndarray, spec: InputSpec, clicks=None, prev_mask: np.ndarray | None = None, *,
-                  windowed: bool = False, out: np.ndarray | None = None) -> np.ndarray:
+                  windowed: bool = False, out: np.ndarray | None = None,
+                  neighbour: np.ndarray | None = None) -> np.ndarray:
     """(N, C, H, W) float32 network input for N slices `image` (N, H, W).
 
     `image` is HU, windowed here with the spec's window (or already in [0, 1] with windowed=True:
     the training sampler's patches); `clicks` a protocol.clicks.ClickSet for interactive specs;
-    `prev_mask` (N, H, W) the previous prediction for prev-mask models (zeros when None). With `out`,
-    written in place (training refreshes the click maps of one buffer each interaction)."""
+    `prev_mask` (N, H, W) the previous prediction for prev-mask models, `neighbour` (N, H, W) the
+    neighbouring slice's mask for neighbour-mask models (zeros when None). With `out`, written in place
+    (training refreshes the click maps of one buffer each interaction)."""
     n, h, w = image.shape
     if out is None:
         out = np.zeros((n, spec.channels, h, w), np.float32)
@@ -61,6 +72,8 @@ def network_input(image: np.ndarray, spec: InputSpec, clicks=None, prev_mask: np
         update_click_maps(out, clicks, spec)
     if spec.prev_mask:
         out[:, PREVIOUS_MASK] = 0.0 if prev_mask is None else prev_mask
+    if spec.neighbour_mask:
+        out[:, spec.neighbour_channel] = 0.0 if neighbour is None else neighbour
     return out
 
 

@@ -32,6 +32,11 @@ p5 >= 0.50 in every region (p1 0.18-0.76: the knee's condyles and the shoulder w
 a bone's end), while a neighbouring bone's next slice overlaps the clicked bone's slice by
 p95 <= 0.12 (one knee pair excepted); area ratios of one bone between slices span 0.11-5.6 (p1-p99),
 so the old area-only rules (0.2x, 2.5x) stopped inside healthy knees, shoulders and thoraxes.
+A neighbour-mask model (SegInterWalk) is also given, on each slice the walk reaches, the mask of the
+slice it came from (binary, at the model's pixel size; a user's click on a walked slice carries it
+too, a first click carries nothing), and of its prediction the pieces lying at least PIECE_OVERLAP on
+that mask are kept besides the clicked ones (KEEP_CARRIED): the walk's seeds miss pieces of flat
+bones, the carried mask does not (docs/results/one-click/README.md).
 Background clicks refine their slice; a background click on a slice that propagation filled cuts
 the propagation there: that slice and the ones the same walk filled beyond it are cleared, and the
 next propagate() stops at it (a slice the user clicked is never walked over).
@@ -63,6 +68,7 @@ FILL_ROUNDS = 4
 SEED_GAP = 16  # model pixels between the walk's seeds on one long piece
 MAX_SEEDS = 3  # seeds per piece of the previous slice's mask
 DEEP_SHARE = 0.8  # seeds lie where the piece is at least this share of its deepest (0.5 reached the rim)
+KEEP_CARRIED = True  # neighbour-mask models: keep predicted pieces that continue the carried mask (measured)
 
 
 @dataclass
@@ -107,10 +113,11 @@ class InteractiveSession:
                              "click on the bone")
         action = _Action(walks=dict(self._walks))
         self._remember(action, z)
+        carried = z - self._walks[z][1] if z in self._walks and positive else None
         if z in self._walks:
             self._take_over(z, positive, action)
         self.clicks.setdefault(z, []).append((y, x, positive))
-        self.mask[z] = self._segment_slice(z)
+        self.mask[z] = self._segment_slice(z, carried)
         self._history.append(action)
         return self.mask[z]
 
@@ -191,7 +198,7 @@ class InteractiveSession:
                 return
             self._remember(action, z)
             self.clicks[z] = [(y, x, True) for y, x in seeds]
-            result = self._segment_slice(z)
+            result = self._segment_slice(z, z - step)
             rule = stop_rule(result, previous, self.rules)
             if rule:
                 self.stops[(start, step)] = (z, rule)
@@ -219,14 +226,19 @@ class InteractiveSession:
         y1, x1 = min(y0 + 2 * half_y, ny), min(x0 + 2 * half_x, nx)
         return max(y1 - 2 * half_y, 0), y1, max(x1 - 2 * half_x, 0), x1
 
-    def _segment_slice(self, z: int) -> np.ndarray:
+    def _segment_slice(self, z: int, carried: int | None = None) -> np.ndarray:
+        """Segment slice z from its clicks; `carried` is the slice whose mask the walk carries into it
+        (the one it came from), fed to a neighbour-mask model and kept where its pieces continue."""
         points = self.clicks[z]
         ny, nx = self.hu.shape[1:]
         side = self.model.info.patch_size
+        neighbour = self.mask[carried] if carried is not None and self.model.info.neighbour_mask else None
         while True:
             y0, y1, x0, x1 = self._window(points, side)
-            predicted = self._predict_window(z, points, y0, y1, x0, x1)
-            kept = _keep_clicked(predicted, [(y - y0, x - x0) for y, x, p in points if p])
+            window_neighbour = None if neighbour is None else neighbour[y0:y1, x0:x1]
+            predicted = self._predict_window(z, points, (y0, y1, x0, x1), window_neighbour)
+            kept = _keep_clicked(predicted, [(y - y0, x - x0) for y, x, p in points if p],
+                                 window_neighbour if KEEP_CARRIED else None)
             touches = ((kept[0].any() and y0 > 0) or (kept[-1].any() and y1 < ny)
                        or (kept[:, 0].any() and x0 > 0) or (kept[:, -1].any() and x1 < nx))
             if not touches or (y1 - y0 >= ny and x1 - x0 >= nx):
@@ -237,20 +249,26 @@ class InteractiveSession:
                 return out
             side *= 2
 
-    def _predict_window(self, z: int, points, y0: int, y1: int, x0: int, x1: int) -> np.ndarray:
-        """The thresholded prediction in one window: the network sees it at the model's pixel size
-        (when the scale is active), its probability is thresholded back on the volume's pixels."""
+    def _predict_window(self, z: int, points, box: tuple[int, int, int, int],
+                        neighbour: np.ndarray | None) -> np.ndarray:
+        """The thresholded prediction in one window (`box`: y0, y1, x0, x1; `neighbour`: the carried
+        mask in it, or None): the network sees it at the model's pixel size (when the scale is active),
+        its probability is thresholded back on the volume's pixels."""
+        y0, y1, x0, x1 = box
         fg = [(y - y0, x - x0) for y, x, p in points if p]
         bg = [(y - y0, x - x0) for y, x, p in points if not p]
         window = (y1 - y0, x1 - x0)
         shape = self.scale.model_shape(window)
         image, previous = self.hu[z:z + 1, y0:y1, x0:x1], self.mask[z:z + 1, y0:y1, x0:x1]
+        carried = None if neighbour is None else neighbour[None].astype(np.float32)
         if self.scale.active:
             image = self.scale.to_model(np.clip(image, *self.model.info.hu_window), shape)
             previous = self.scale.to_model(previous.astype(np.float32), shape)
+            if carried is not None:  # binary, as the neighbour masks it was trained on
+                carried = (self.scale.to_model(carried, shape) > 0.5).astype(np.float32)
         clicks = ClickSet.from_points(shape, self.scale.points_to_model(fg, window, shape),
                                       self.scale.points_to_model(bg, window, shape))
-        inputs = network_input(image, self.model.info.inputs, clicks, previous)
+        inputs = network_input(image, self.model.info.inputs, clicks, previous, neighbour=carried)
         probability = self.scale.to_volume(self.model.predict(inputs), window)[0]
         return probability > THRESHOLD
 
@@ -289,12 +307,19 @@ class InteractiveSession:
         return True
 
 
-def _keep_clicked(prediction: np.ndarray, positives: list[tuple[int, int]]) -> np.ndarray:
-    """The components of the prediction under the positive clicks (the clicked bone)."""
+def _keep_clicked(prediction: np.ndarray, positives: list[tuple[int, int]],
+                  carried: np.ndarray | None = None) -> np.ndarray:
+    """The components of the prediction under the positive clicks (the clicked bone) and, with the
+    mask a neighbour-mask model was given, those lying at least PIECE_OVERLAP on it (the bone it
+    carried on, where the walk's seeds missed a piece)."""
     labels, count = label_components(prediction, 8)
     if count == 0:
         return prediction.astype(np.uint8)
     keep = {int(labels[y, x]) for y, x in positives} - {0}
+    if carried is not None and carried.any():
+        sizes = np.bincount(labels.ravel(), minlength=count + 1)
+        on = np.bincount(labels[carried > 0], minlength=count + 1)
+        keep |= {int(k) for k in np.flatnonzero(on >= PIECE_OVERLAP * sizes) if k > 0}
     return np.isin(labels, list(keep)).astype(np.uint8)
 
 

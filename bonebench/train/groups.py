@@ -49,13 +49,14 @@ class ModelGroup:
     pretrained: bool  # starts from restoration weights (--init)
     prev_mask: bool  # the previous prediction is an input channel (RITM-style)
     description: str
+    neighbour_mask: bool = False  # the neighbouring slice's mask is an input channel (the walk's memory)
 
     @property
     def in_channels(self) -> int:
-        return channel_count(self.kind == INTERACTIVE, self.prev_mask)
+        return channel_count(self.kind == INTERACTIVE, self.prev_mask, self.neighbour_mask)
 
     def input_spec(self, click_sigma: float) -> InputSpec:
-        return InputSpec(self.kind == INTERACTIVE, self.prev_mask, click_sigma)
+        return InputSpec(self.kind == INTERACTIVE, self.prev_mask, click_sigma, neighbour_mask=self.neighbour_mask)
 
     def make_task(self, config, dataset, split) -> "Task":
         """The task that makes this group's minibatches, loss and validation score."""
@@ -81,6 +82,8 @@ GROUPS: dict[str, ModelGroup] = {g.key: g for g in [
     _inter("inter-pretrained", "SegInterPretrained", True, False, "SegInter from restoration weights"),
     _inter("inter-pretrained-prev", "SegInterPretrainedPrev", True, True,
            "SegInter from restoration weights, with the previous prediction"),
+    ModelGroup("inter-walk", "SegInterWalk", INTERACTIVE, False, False,
+               "SegInter + the neighbouring slice's mask as a 4th channel: the propagation's memory", True),
 ]}
 
 
@@ -91,8 +94,9 @@ def get_group(key: str) -> ModelGroup:
         raise InputError(f"unknown model group {key!r}; valid groups: {', '.join(GROUPS)}") from None
 
 
-def interactive_group_key(pretrained: bool, prev_mask: bool) -> str:
-    return "inter" + ("-pretrained" if pretrained else "") + ("-prev" if prev_mask else "")
+def interactive_group_key(pretrained: bool, prev_mask: bool, neighbour_mask: bool = False) -> str:
+    return "inter" + ("-pretrained" if pretrained else "") + ("-prev" if prev_mask else "") + \
+        ("-walk" if neighbour_mask else "")
 
 
 def model_name(group: ModelGroup, patients: int) -> str:

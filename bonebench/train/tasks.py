@@ -140,6 +140,10 @@ class RestorationTask:
         self.rng.bit_generator.state = state["rng"]
 
 
+NEIGHBOUR_SHOWN = 0.7  # SegInterWalk: share of slices that see the neighbouring slice's mask
+WALK_CLICKS = 0.7  # of those, share whose first clicks are the walk's (on the neighbour's pieces)
+
+
 class _Clicking(NamedTuple):
     """An interactive minibatch after its first click, before the rounds that need the model."""
 
@@ -171,36 +175,64 @@ class InteractiveTask(SegmentationTask):
         self.rng = np.random.default_rng(config.seed + 2)
         self.simulation_seconds = 0.0
 
-    def _choose_targets(self, label_maps: np.ndarray) -> np.ndarray:
-        """One bone per slice: a label present in the patch, at random (any label if none is)."""
+    def _choose_values(self, label_maps: np.ndarray) -> np.ndarray:
+        """One bone per slice: the value of a label present in the patch, at random (any label if none is)."""
         if not self.multi:
-            return label_maps.astype(bool)
-        targets = np.zeros(label_maps.shape, bool)
+            return np.ones(len(label_maps), np.int64)
+        values = np.zeros(len(label_maps), np.int64)
         for b, patch in enumerate(label_maps):
             present = [v for v in self.values if (patch == v).any()]
-            value = self.rng.choice(present) if present else self.rng.choice(self.values)
-            targets[b] = patch == value
-        return targets
+            values[b] = self.rng.choice(present) if present else self.rng.choice(self.values)
+        return values
+
+    def _draw_patches(self) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """Images, label maps and (neighbour-mask groups) the neighbouring slices' label maps, some mirrored."""
+        if self.spec.neighbour_mask:
+            images, label_maps, _, near_maps = self.sampler.next_batch_with_neighbours()
+        else:
+            (images, label_maps, _), near_maps = self.sampler.next_batch(), None
+        if self.config.flip_rate:  # no draw without it: runs without flips stay bit for bit as before
+            mirrored = self.rng.random(len(images)) < self.config.flip_rate
+            images[mirrored], label_maps[mirrored] = images[mirrored, ..., ::-1], label_maps[mirrored, ..., ::-1]
+            if near_maps is not None:
+                near_maps[mirrored] = near_maps[mirrored, ..., ::-1]
+        return images, label_maps, near_maps
+
+    def _neighbours(self, near_maps: np.ndarray, values: np.ndarray, targets: np.ndarray,
+                    hide: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The neighbour-mask channel and the slices clicked as the walk clicks them. The chosen bone
+        on the neighbouring slice is shown on NEIGHBOUR_SHOWN of the slices (the rest learn the first
+        click, where nothing is carried yet); of those, WALK_CLICKS get their first clicks where the
+        walk puts them, on the pieces of the neighbour's mask, which may miss this slice's bone."""
+        n = len(values)
+        neighbour = near_maps[:, 0] == values[:, None, None]
+        shown = (self.rng.random(n) < NEIGHBOUR_SHOWN) & ~hide
+        neighbour[~shown] = False
+        walk = shown & (self.rng.random(n) < WALK_CLICKS) & neighbour.any(axis=(1, 2)) & targets.any(axis=(1, 2))
+        return neighbour, walk
 
     def prepare(self) -> _Clicking:
         """The model-free part of a minibatch: patches, targets (some hidden), the first click, the
         number of interactions per slice and the first network input. Every random draw is here."""
-        images, label_maps, _ = self.sampler.next_batch()
+        images, label_maps, near_maps = self._draw_patches()
         t0 = time.perf_counter()
-        if self.config.flip_rate:  # no draw without it: runs without flips stay bit for bit as before
-            mirrored = self.rng.random(len(images)) < self.config.flip_rate
-            images[mirrored], label_maps[mirrored] = images[mirrored, ..., ::-1], label_maps[mirrored, ..., ::-1]
-        targets = self._choose_targets(label_maps[:, 0])
+        values = self._choose_values(label_maps[:, 0])
+        targets = label_maps[:, 0] == values[:, None, None]
         n = targets.shape[0]
         hide = self.rng.random(n) < self.config.background_rate
         hidden = np.zeros_like(targets)
         hidden[hide] = targets[hide]
         targets[hide] = False
-        clicks = first_clicks(targets, hidden, spare=self.config.max_interactions, rng=self.rng,
+        neighbour, clicked = None, targets
+        if near_maps is not None:
+            neighbour, walk = self._neighbours(near_maps, values, targets, hide)
+            clicked = np.where(walk[:, None, None], neighbour, targets)
+        clicks = first_clicks(clicked, hidden, spare=self.config.max_interactions, rng=self.rng,
                               random_rate=self.config.random_click_rate,
                               one_piece_rate=self.config.one_piece_rate)
         interactions = self.rng.integers(1, self.config.max_interactions + 1, size=n)
-        inputs = network_input(images[:, 0], self.spec, clicks, windowed=True)  # the previous mask starts empty
+        inputs = network_input(images[:, 0], self.spec, clicks, windowed=True,  # the previous mask starts empty
+                               neighbour=neighbour)
         self.simulation_seconds += time.perf_counter() - t0
         return _Clicking(inputs, targets, clicks, interactions)
 

@@ -11,7 +11,7 @@ import numpy as np
 import torch
 
 from bonebench.kernels.metrics import dice
-from bonebench.protocol.clicks import one_click_inputs
+from bonebench.protocol.clicks import one_click_inputs, walk_inputs
 from bonebench.protocol.network import THRESHOLD, InputSpec, network_input, padded_size
 from bonebench.train.precision import Compute
 
@@ -56,13 +56,16 @@ def validation_dice(model: torch.nn.Module, cases, compute: Compute) -> float:
 def interactive_validation_dice(model: torch.nn.Module, cases, labels: list[int], compute: Compute,
                                 spec: InputSpec) -> float:
     """Mean over patients and the target labels each patient shows of the volume Dice with one click
-    per slice (a multi-region dataset would otherwise score empty-against-empty for absent bones)."""
+    per slice (a multi-region dataset would otherwise score empty-against-empty for absent bones);
+    a neighbour-mask model is scored both so and as a walk sees each slice (walk_inputs), half each."""
     scores = []
+    views = (one_click_inputs, walk_inputs) if spec.neighbour_mask else (one_click_inputs,)
     for case in cases:
         for value in labels:
             target = case.target == value
             if not target.any():  # a bone this patient does not show: nothing to click, nothing to score
                 continue
-            prob = predict_slices(model, one_click_inputs(case.hu, target, spec), compute)
-            scores.append(dice(target, prob > THRESHOLD))
+            for view in views:
+                prob = predict_slices(model, view(case.hu, target, spec), compute)
+                scores.append(dice(target, prob > THRESHOLD))
     return float(np.mean(scores)) if scores else 0.0

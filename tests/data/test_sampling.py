@@ -81,3 +81,31 @@ def test_mismatched_inputs():
         SliceSampler([np.zeros((2, 8, 8), np.int16)], [np.zeros((2, 8, 9), np.uint8)])
     with pytest.raises(ValueError):
         SliceSampler([], [])
+
+
+def test_neighbour_targets_come_from_the_slice_above_or_below():
+    """next_batch_with_neighbours: each patch's neighbour is the same patch of slice z - 1 or z + 1 (both
+    occur; the only neighbour at a volume's end; zeros in a one-slice volume), and next_batch's draws
+    are not disturbed by the option existing."""
+    shapes = [(6, 50, 70), (4, 50, 70), (1, 50, 70)]
+    volumes, _ = _tagged_volumes(shapes)
+    numbered = [(v - v.min() + 1).astype(np.uint8) for v in volumes]  # the target: the slice's own number 1..
+    sampler = SliceSampler(volumes, numbered, patch_size=32, batch_size=11, seed=3)
+    steps = set()
+    for _ in range(6):
+        images, targets, ids, near = sampler.next_batch_with_neighbours()
+        assert near.shape == targets.shape and near.dtype == np.float32
+        for b, sid in enumerate(ids):
+            case, z = sampler.slice_index[sid]
+            own, other = int(targets[b].max()), int(near[b].max())
+            assert own == z + 1 and (near[b] == other).all()  # one neighbouring slice, the whole patch
+            if shapes[case][0] == 1:
+                assert other == 0
+                continue
+            step = other - own
+            assert step in (-1, 1) and 0 <= z + step < shapes[case][0]
+            steps.add(step)
+    assert steps == {-1, 1}
+    plain, twin = (SliceSampler(volumes, numbered, patch_size=32, batch_size=11, seed=3) for _ in range(2))
+    for _ in range(3):
+        assert all(np.array_equal(a, b) for a, b in zip(plain.next_batch(), twin.next_batch()))

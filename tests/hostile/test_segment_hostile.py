@@ -344,6 +344,7 @@ def test_hu_plus_1024_with_the_offset_is_segmented(leg_volume, tmp_path):
     (dict(info={**shipped_info(), "hu_window": [-1024, "3000"]}), "'hu_window' has the wrong type"),
     (dict(info={**shipped_info(), "training_patients": "leg_000"}), "'training_patients' has the wrong type"),
     (dict(info={**shipped_info(), "kind": "magic"}), "inconsistent"),
+    (dict(info={**shipped_info(), "in_channels": 4}, channels=4), "inconsistent"),  # 4 inputs, no 4th map named
     (dict(info={k: v for k, v in shipped_info().items() if k != "group"}), "metadata is unreadable"),
 ])
 def test_bad_model_files(ct, tmp_path, capfd, kwargs, message):

@@ -104,3 +104,25 @@ def test_one_piece_clicks_mark_one_big_piece_of_a_bone_cut_in_several():
     state = rng.bit_generator.state
     every_piece = first_clicks(targets, rng=rng, one_piece_rate=0.0)
     assert rng.bit_generator.state == state and (every_piece.count[:-1] == 3).all()
+
+
+def test_walk_inputs_carry_the_slice_below_and_click_its_pieces():
+    """SegInterWalk's validation view: each slice sees the true mask of the slice below in its last
+    channel and a click on each of that mask's pieces; the bone's first slice, with nothing below,
+    is clicked on its own pieces."""
+    from bonebench.protocol.clicks import walk_inputs
+    from bonebench.protocol.network import FOREGROUND_MAP, InputSpec
+
+    target = np.zeros((4, 40, 40), bool)
+    target[1] = _disc((40, 40), 20, 20, 6)
+    target[2] = _disc((40, 40), 20, 20, 6) | _disc((40, 40), 8, 30, 3)  # a second piece appears
+    target[3] = _disc((40, 40), 10, 10, 4)  # the bone moved away from the pieces below it
+    spec = InputSpec(True, neighbour_mask=True)
+    x = walk_inputs(np.zeros(target.shape, np.float32), target, spec)
+    np.testing.assert_array_equal(x[1:, spec.neighbour_channel], target[:-1])
+    assert not x[:, spec.neighbour_channel][0].any() and not x[0, FOREGROUND_MAP].any()
+    peaks = [np.argwhere(x[z, FOREGROUND_MAP] == 1) for z in range(4)]
+    assert len(peaks[1]) == 1 and target[1][tuple(peaks[1][0])]  # the bone starts: its own click
+    assert len(peaks[2]) == 1 and target[1][tuple(peaks[2][0])]  # clicked where the slice below shows it
+    assert len(peaks[3]) == 2 and all(target[2][tuple(p)] for p in peaks[3])  # both pieces below, one off the bone
+    assert not all(target[3][tuple(p)] for p in peaks[3])

@@ -15,6 +15,25 @@ def test_channel_counts():
     assert channel_count(False, False) == 1
     assert channel_count(True, False) == 3 and channel_count(True, True) == 4
     assert (IMAGE, FOREGROUND_MAP, BACKGROUND_MAP, PREVIOUS_MASK) == (0, 1, 2, 3)
+    assert channel_count(True, False, True) == 4 and channel_count(True, True, True) == 5
+    assert InputSpec(True, neighbour_mask=True).neighbour_channel == 3
+    assert InputSpec(True, True, neighbour_mask=True).neighbour_channel == 4
+    with pytest.raises(ValueError):
+        InputSpec(True).neighbour_channel
+
+
+def test_the_neighbour_mask_is_the_last_channel(rng):
+    """SegInterWalk: the neighbouring slice's mask follows the click maps (zeros when none is given)."""
+    hu = rng.uniform(-1000, 2000, (2, 24, 32)).astype(np.float32)
+    near = (rng.random((2, 24, 32)) > 0.5).astype(np.float32)
+    clicks = ClickSet(2, (24, 32), 1)
+    clicks.add(0, 5, 6, True)
+    spec = InputSpec(True, neighbour_mask=True)
+    x = network_input(hu, spec, clicks, neighbour=near)
+    assert x.shape == (2, 4, 24, 32)
+    np.testing.assert_array_equal(x[:, spec.neighbour_channel], near)
+    np.testing.assert_array_equal(x[:, :3], network_input(hu, InputSpec(True), clicks))
+    assert not network_input(hu, spec, clicks)[:, 3].any()
 
 
 def test_interactive_input_layout(rng):
@@ -42,6 +61,9 @@ def test_model_info_gives_its_input_spec():
     info = ModelInfo("inter-prev", "interactive", "SegInterPrev1", 4, True, 2.5, (-1000.0, 2000.0), 8, 64, "fibula",
                      ("a",), "0.1.0")
     assert info.inputs == InputSpec(True, True, 2.5, (-1000.0, 2000.0)) and info.inputs.channels == 4
+    walk = ModelInfo("inter-walk", "interactive", "SegInterWalk1", 4, False, 2.0, (-1000.0, 2000.0), 8, 64,
+                     "fibula", ("a",), "0.1.0", neighbour_mask=True)
+    assert walk.inputs.neighbour_mask and walk.inputs.neighbour_channel == 3
 
 
 def test_interactive_input_needs_clicks():

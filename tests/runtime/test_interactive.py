@@ -198,3 +198,54 @@ def test_spread_seeds_follow_the_whole_u_of_a_real_mandible(openkbp, monkeypatch
         mask = segment(hu.astype(np.float32), v5, [click], spacing=geometry.spacing).mask > 0
         scores[seeds] = dice(target, mask)
     assert scores[spread] > scores[1] + 0.08
+
+
+@pytest.fixture(scope="module")
+def grown_walk_model(tmp_path_factory) -> Model:
+    """A SegInterWalk made from the default model as `bb-train inter --neighbour-mask --init` starts one:
+    its click channels are the default's weights, its neighbour channel's weights 0."""
+    from bonebench.export.onnx_export import export_checkpoint
+    from bonebench.train.checkpoint import load_checkpoint, save_checkpoint
+    from bonebench.train.config import TrainConfig
+    from bonebench.train.groups import build_model, get_group
+    from bonebench.train.loop import load_finetune_weights
+
+    payload = load_checkpoint(DEFAULT_MODEL)
+    group = get_group("inter-walk")
+    config = TrainConfig.from_dict({**payload["config"], "group": group.key})
+    net = build_model(group, config.base_width)
+    load_finetune_weights(net, str(DEFAULT_MODEL), group, config)
+    root = tmp_path_factory.mktemp("walk_model")
+    save_checkpoint(root / "walk.pt", {**payload, "group": group.key, "config": config.to_dict(),
+                                       "name": "SegInterWalk", "model": net.state_dict()})
+    export_checkpoint(root / "walk.pt", root / "walk.onnx", fp16=True)
+    return Model(root / "walk.onnx", device="cpu", threads=1)
+
+
+def test_the_walk_carries_each_slice_s_mask_into_the_next_for_a_neighbour_mask_model(leg_volume,
+                                                                                     grown_walk_model,
+                                                                                     monkeypatch):
+    """A SegInterWalk is given, on each slice the walk reaches, the mask of the slice it came from (at
+    the model's pixel size); the user's first click sees none. Grown from the default with a silent
+    neighbour channel, it walks as the default does; keeping the pieces that continue the carried mask
+    (KEEP_CARRIED) leaves this fibula as good."""
+    import bonebench.runtime.interactive as interactive
+    from bonebench.runtime.segment import segment
+    from tests.conftest import rescanned_leg
+
+    hu, truth, geometry, click = rescanned_leg(leg_volume, 1)
+    assert grown_walk_model.info.neighbour_mask and grown_walk_model.info.in_channels == 4
+    seen = []
+    predict = grown_walk_model.predict
+    monkeypatch.setattr(grown_walk_model, "predict", lambda x: seen.append(x.copy()) or predict(x))
+    masks = {}
+    for keep in (False, True):
+        monkeypatch.setattr(interactive, "KEEP_CARRIED", keep)
+        seen.clear()
+        masks[keep] = segment(hu, grown_walk_model, [click], spacing=geometry.spacing).mask
+        carried = [x[0, 3] for x in seen]
+        assert not carried[0].any() and all(c.any() for c in carried[1:])  # the click's slice carries nothing
+        assert all(set(np.unique(c)) == {0.0, 1.0} for c in carried[1:])  # a mask, as in training
+    default = segment(hu, Model(device="cpu", threads=1), [click], spacing=geometry.spacing).mask
+    assert dice(default, masks[False]) > 0.99
+    assert dice(truth, masks[True]) > 0.9 and dice(truth, masks[True]) > dice(truth, default) - 0.01

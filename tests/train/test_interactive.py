@@ -343,3 +343,37 @@ def test_one_piece_rate_gives_a_bone_in_several_pieces_one_first_click(phantom_d
     assert np.array_equal(every.targets, one.targets)
     assert (every.clicks.count > 1).any()  # some slices show the bone in several pieces
     assert (one.clicks.count == np.minimum(every.clicks.count, 1)).all()
+
+
+def test_seginterwalk_starts_from_a_seginter_and_learns_from_the_neighbouring_slice(phantom_dataset,
+                                                                                    tiny_checkpoints, tmp_path):
+    """--neighbour-mask (SegInterWalk) from a trained SegInter: the click channels' weights are taken as
+    they are and the neighbour channel's start at 0, so it starts as the model it came from; its
+    minibatches show the chosen bone on the neighbouring slice on most slices (zeros on the rest, as at
+    a first click) and some first clicks fall where the walk clicks, on the neighbour's pieces."""
+    source = load_checkpoint(tiny_checkpoints["inter"])
+    walk = train(_config(phantom_dataset, group="inter-walk", init=str(tiny_checkpoints["inter"]), iterations=1,
+                         val_every=1, lr=1e-12), tmp_path / "walk", show_progress=False)
+    assert walk.name == "SegInterWalk1"
+    start = load_checkpoint(tmp_path / "walk" / "best.pt")["model"]  # iteration 0 (a 1e-12 step changes nothing)
+    key = next(k for k, v in source["model"].items() if v.dim() == 4)  # the first convolution
+    assert start[key].shape[1] == 4 and not start[key][:, 3].abs().max() > 1e-6
+    torch.testing.assert_close(start[key][:, :3], source["model"][key], atol=1e-5, rtol=1e-3)
+    config = TrainConfig.from_dict({**source["config"], "group": "inter-walk", "batch_size": 32,
+                                    "background_rate": 0.0})
+    task = get_group("inter-walk").make_task(config, Dataset(phantom_dataset),
+                                             Split.load(tiny_checkpoints["inter"].parent / "split.json"))
+    prepared = task.prepare()
+    near, targets = prepared.inputs[:, 3] > 0, prepared.targets
+    assert set(np.unique(prepared.inputs[:, 3])) <= {0.0, 1.0}
+    shown = near.any(axis=(1, 2))
+    assert 0.4 < shown.mean() < 0.95, shown.mean()
+    both = shown & targets.any(axis=(1, 2))
+    assert np.mean([dice(t, n) for t, n in zip(targets[both], near[both])]) > 0.6  # the same bone, one slice on
+    for b in range(len(targets)):
+        for k in range(prepared.clicks.count[b]):
+            y, x = prepared.clicks.coords[b, k]
+            assert targets[b, y, x] or near[b, y, x]
+    with pytest.raises(InputError, match="needs a trained SegInterWalk model"):
+        train(_config(phantom_dataset, group="inter-walk", init=str(tiny_checkpoints["inter-prev"])),
+              tmp_path / "x", show_progress=False)
