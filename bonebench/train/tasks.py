@@ -142,6 +142,18 @@ class RestorationTask:
 
 NEIGHBOUR_SHOWN = 0.7  # SegInterWalk: share of slices that see the neighbouring slice's mask
 WALK_CLICKS = 0.7  # of those, share whose first clicks are the walk's (on the neighbour's pieces)
+PARTIAL_NEIGHBOUR = 0.3  # of those, share whose neighbour mask is cut to one side of a line (_partial)
+
+
+def _partial(mask: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """The part of a mask on one side of a line at a random angle through one of its pixels: what a
+    walk carries when the clicked slice's mask holds only part of the bone."""
+    ys, xs = np.nonzero(mask)
+    if len(ys) == 0:
+        return mask
+    i, angle = int(rng.integers(len(ys))), rng.uniform(0, 2 * np.pi)
+    yy, xx = np.mgrid[:mask.shape[0], :mask.shape[1]]
+    return mask & ((yy - ys[i]) * np.sin(angle) + (xx - xs[i]) * np.cos(angle) >= 0)
 
 
 class _Clicking(NamedTuple):
@@ -175,13 +187,16 @@ class InteractiveTask(SegmentationTask):
         self.rng = np.random.default_rng(config.seed + 2)
         self.simulation_seconds = 0.0
 
-    def _choose_values(self, label_maps: np.ndarray) -> np.ndarray:
-        """One bone per slice: the value of a label present in the patch, at random (any label if none is)."""
+    def _choose_values(self, label_maps: np.ndarray, near_maps: np.ndarray | None = None) -> np.ndarray:
+        """One bone per slice: the value of a label present in the patch, at random (any label if none is).
+        With the neighbouring slices' maps, a bone that shows only there counts too: where a bone ends,
+        the walk carries its mask onto a slice without it, and the model must answer nothing."""
         if not self.multi:
             return np.ones(len(label_maps), np.int64)
         values = np.zeros(len(label_maps), np.int64)
         for b, patch in enumerate(label_maps):
-            present = [v for v in self.values if (patch == v).any()]
+            shown = patch if near_maps is None else np.stack([patch, near_maps[b, 0]])
+            present = [v for v in self.values if (shown == v).any()]
             values[b] = self.rng.choice(present) if present else self.rng.choice(self.values)
         return values
 
@@ -202,12 +217,16 @@ class InteractiveTask(SegmentationTask):
                     hide: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The neighbour-mask channel and the slices clicked as the walk clicks them. The chosen bone
         on the neighbouring slice is shown on NEIGHBOUR_SHOWN of the slices (the rest learn the first
-        click, where nothing is carried yet); of those, WALK_CLICKS get their first clicks where the
-        walk puts them, on the pieces of the neighbour's mask, which may miss this slice's bone."""
+        click, where nothing is carried yet), on PARTIAL_NEIGHBOUR of those cut in part (a walk
+        carries what one click found, not the whole bone); of those shown, WALK_CLICKS get their first
+        clicks where the walk puts them, on the pieces of the neighbour's mask, which may miss this
+        slice's bone."""
         n = len(values)
         neighbour = near_maps[:, 0] == values[:, None, None]
         shown = (self.rng.random(n) < NEIGHBOUR_SHOWN) & ~hide
         neighbour[~shown] = False
+        for b in np.flatnonzero(shown & (self.rng.random(n) < PARTIAL_NEIGHBOUR)):
+            neighbour[b] = _partial(neighbour[b], self.rng)
         walk = shown & (self.rng.random(n) < WALK_CLICKS) & neighbour.any(axis=(1, 2)) & targets.any(axis=(1, 2))
         return neighbour, walk
 
@@ -216,7 +235,7 @@ class InteractiveTask(SegmentationTask):
         number of interactions per slice and the first network input. Every random draw is here."""
         images, label_maps, near_maps = self._draw_patches()
         t0 = time.perf_counter()
-        values = self._choose_values(label_maps[:, 0])
+        values = self._choose_values(label_maps[:, 0], near_maps)
         targets = label_maps[:, 0] == values[:, None, None]
         n = targets.shape[0]
         hide = self.rng.random(n) < self.config.background_rate

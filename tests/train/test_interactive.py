@@ -377,3 +377,20 @@ def test_seginterwalk_starts_from_a_seginter_and_learns_from_the_neighbouring_sl
     with pytest.raises(InputError, match="needs a trained SegInterWalk model"):
         train(_config(phantom_dataset, group="inter-walk", init=str(tiny_checkpoints["inter-prev"])),
               tmp_path / "x", show_progress=False)
+
+
+def test_a_partial_neighbour_is_the_mask_on_one_side_of_a_line():
+    """What SegInterWalk is shown on PARTIAL_NEIGHBOUR of its slices: a part of the neighbour's mask cut
+    by a line through one of its pixels (a walk carries what a click found, not always the whole bone)."""
+    from bonebench.train.tasks import _partial
+
+    rng = np.random.default_rng(0)
+    yy, xx = np.mgrid[:48, :48]
+    disc = np.hypot(yy - 24, xx - 20) <= 12
+    shares = []
+    for _ in range(30):
+        part = _partial(disc, rng)
+        assert (part <= disc).all() and part.any()
+        shares.append(part.sum() / disc.sum())
+    assert 0.3 < np.mean(shares) < 0.7 and min(shares) < 0.2 and max(shares) > 0.8
+    assert not _partial(np.zeros((8, 8), bool), rng).any()
