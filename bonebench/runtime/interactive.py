@@ -34,9 +34,10 @@ p95 <= 0.12 (one knee pair excepted); area ratios of one bone between slices spa
 so the old area-only rules (0.2x, 2.5x) stopped inside healthy knees, shoulders and thoraxes.
 A neighbour-mask model (SegInterWalk) is also given, on each slice the walk reaches, the mask of the
 slice it came from (binary, at the model's pixel size; a user's click on a walked slice carries it
-too, a first click carries nothing), and of its prediction the pieces lying at least PIECE_OVERLAP on
-that mask are kept besides the clicked ones (KEEP_CARRIED): the walk's seeds miss pieces of flat
-bones, the carried mask does not (docs/results/one-click/README.md).
+too, a first click carries nothing). KEEP_CARRIED would also keep the predicted pieces lying at least
+PIECE_OVERLAP on that mask: on the tuning cases it took the scapula 0.71 -> 0.86 but carried the radius
+into the ulna's mask at the elbow and the femur into the tibia's at the knee (leak 6 -> 34 %, 0 -> 55 %),
+so it is off (docs/results/one-click/walk-experiment/tuning.md).
 Background clicks refine their slice; a background click on a slice that propagation filled cuts
 the propagation there: that slice and the ones the same walk filled beyond it are cleared, and the
 next propagate() stops at it (a slice the user clicked is never walked over).
@@ -68,7 +69,7 @@ FILL_ROUNDS = 4
 SEED_GAP = 16  # model pixels between the walk's seeds on one long piece
 MAX_SEEDS = 3  # seeds per piece of the previous slice's mask
 DEEP_SHARE = 0.8  # seeds lie where the piece is at least this share of its deepest (0.5 reached the rim)
-KEEP_CARRIED = True  # neighbour-mask models: keep predicted pieces that continue the carried mask (measured)
+KEEP_CARRIED = False  # neighbour-mask models: also keep predicted pieces on the carried mask (off: measured)
 
 
 @dataclass
