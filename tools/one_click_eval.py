@@ -21,6 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
+from click_dataset import SEEDS_PER_REGION
+
 from bonebench.data.dataset import Dataset
 from bonebench.data.phantoms import BONE_LABELS, REGIONS, PhantomShape, make_region_phantom
 from bonebench.data.splits import make_split
@@ -30,15 +32,15 @@ from bonebench.runtime.segment import segment
 from bonebench.runtime.session import Model
 from bonebench.study.one_click import INNERMOST, RANDOM_ON_LARGEST, score_volume, summary_table
 
-HELD_OUT_SEED = 900
-TUNING_SEED = 1200  # training uses 500 + 37 r + i (i < 37), the held-out table 900 + 37 r + i
+HELD_OUT_SEED = 900  # training draws click_dataset.TRAIN_SEED + SEEDS_PER_REGION r + i, i < SEEDS_PER_REGION: below 900
+TUNING_SEED = 1200  # past the held-out table's seeds too
 NAMES = {v: k for k, v in BONE_LABELS.items()}
 
 
 def _phantom_cases(per_region: int, shape: PhantomShape, first_seed: int = HELD_OUT_SEED):
     for r, name in enumerate(n for n in REGIONS if n != "mixed"):
         for i in range(per_region):
-            hu, labels, geometry = make_region_phantom(name, first_seed + 37 * r + i, shape)
+            hu, labels, geometry = make_region_phantom(name, first_seed + SEEDS_PER_REGION * r + i, shape)
             yield f"{name}_{i}", hu.astype(np.float32), labels, NAMES, geometry.spacing
 
 

@@ -297,9 +297,8 @@ class InteractiveSession:
         for n in (z - 1, z + 1):
             if 0 <= n < self.mask.shape[0]:
                 nearby |= self.mask[n] > 0
-        sizes = np.bincount(labels.ravel(), minlength=count + 1)
-        overlaps = np.bincount(labels[nearby], minlength=count + 1)
-        joining = np.flatnonzero((overlaps >= PIECE_OVERLAP * sizes) & (sizes >= MIN_PIECE))
+        sizes, lying = _lying_on(labels, count, nearby)
+        joining = np.flatnonzero(lying & (sizes >= MIN_PIECE))
         joining = joining[joining > 0]
         if not len(joining):
             return False
@@ -318,10 +317,16 @@ def _keep_clicked(prediction: np.ndarray, positives: list[tuple[int, int]],
         return prediction.astype(np.uint8)
     keep = {int(labels[y, x]) for y, x in positives} - {0}
     if carried is not None and carried.any():
-        sizes = np.bincount(labels.ravel(), minlength=count + 1)
-        on = np.bincount(labels[carried > 0], minlength=count + 1)
-        keep |= {int(k) for k in np.flatnonzero(on >= PIECE_OVERLAP * sizes) if k > 0}
+        keep |= {int(k) for k in np.flatnonzero(_lying_on(labels, count, carried > 0)[1]) if k > 0}
     return np.isin(labels, list(keep)).astype(np.uint8)
+
+
+def _lying_on(labels: np.ndarray, count: int, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per component id 0..count of `labels`: its pixel count, and whether at least PIECE_OVERLAP of
+    it lies on `mask` (a piece that continues a mask: the fill, and the carried pieces)."""
+    sizes = np.bincount(labels.ravel(), minlength=count + 1)
+    on = np.bincount(labels[mask], minlength=count + 1)
+    return sizes, on >= PIECE_OVERLAP * sizes
 
 
 def _piece_seeds(mask: np.ndarray, gap_yx: tuple[int, int]) -> list[tuple[int, int]]:

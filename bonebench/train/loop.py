@@ -151,7 +151,7 @@ def load_finetune_weights(model: torch.nn.Module, path: str, group: ModelGroup, 
                    for k, v in weights.items()}
     try:
         model.load_state_dict(weights)
-    except (RuntimeError, TypeError):  # missing, extra or misshapen tensors: not this network
+    except RuntimeError:  # missing, extra or misshapen tensors (None where a weight could not grow)
         raise InputError(f"{path}: its weights do not fit a {group.display} network") from None
 
 
