@@ -214,6 +214,10 @@ def inter(label: str = LABEL, patients: int = PATIENTS,
           flip_rate: Optional[float] = typer.Option(
               None, "--flip-rate", min=0.0, max=1.0, metavar="SHARE", show_default="0",
               help="share of training patches mirrored left-right (more variety from one or two patients)"),
+          bone_end_rate: Optional[float] = typer.Option(
+              None, "--bone-end-rate", min=0.0, max=1.0, metavar="SHARE", show_default="0",
+              help="--neighbour-mask: share of patches where a bone ends that train its end (the walk's "
+                   "seeds on what lies beyond it; the answer is nothing)"),
           loss: str = LOSS, *, shared: dict) -> None:
     """Train SegInter: image + foreground/background click maps in, the clicked bone out; --init with a
     trained click model (the shipped one: bonebench/runtime/models/default.onnx) fine-tunes it on your
@@ -225,7 +229,7 @@ def inter(label: str = LABEL, patients: int = PATIENTS,
            patients=patients,
            init=str(init or ""), labels=labels, click_sigma=click_sigma, max_interactions=max_interactions,
            background_rate=background_rate, random_click_rate=random_click_rate, one_piece_rate=one_piece_rate,
-           flip_rate=flip_rate,
+           flip_rate=flip_rate, bone_end_rate=bone_end_rate,
            train_layers=train_layers, loss=loss)
 
 
@@ -285,6 +289,28 @@ def list_groups() -> None:
 
     for group in GROUPS.values():
         typer.echo(f"{group.key:24s} {group.display:24s} {group.in_channels} ch  {group.description}")
+
+
+@command("blend", cls=OneLineCommand)
+def blend(checkpoint: Path = typer.Argument(..., metavar="CHECKPOINT", show_default=False,
+                                            help="a fine-tune's last.pt or best.pt"),
+          start: Path = typer.Option(..., "--start", metavar="MODEL", show_default=False,
+                                     help="the model it started from (its --init: .onnx or .pt)"),
+          share: float = typer.Option(0.5, "--share", min=0.0, max=1.0, metavar="SHARE",
+                                      help="share of the fine-tuned weights; the rest is the start's"),
+          out: Path = typer.Option(..., "-o", "--out", metavar="FILE.pt", show_default=False,
+                                   help="checkpoint to write (bb-export takes it)")) -> None:
+    """Average a fine-tune with the model it started from (WiSE-FT): on one or two patients, with no
+    validation patients to pick a step, it keeps what the shipped model knew."""
+    with user_errors():
+        from bonebench.data.checks import check_input_path, check_output_path
+        from bonebench.train.checkpoint import blend_checkpoints, save_checkpoint
+
+        for path in (checkpoint, start):
+            check_input_path(path)
+        check_output_path(out, "checkpoint", [checkpoint, start], "-o")
+        save_checkpoint(out, blend_checkpoints(checkpoint, start, share))
+        typer.echo(f"{out}: {share:g} of {checkpoint} + {1 - share:g} of {start}")
 
 
 @command("restoration-figure", cls=OneLineCommand)

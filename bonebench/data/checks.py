@@ -27,6 +27,7 @@ OUTPUT_FORMATS: dict[str, list[str]] = {
     "preview": [".png"],
     "model": [".onnx"],
     "split": [".json"],
+    "checkpoint": [".pt"],
 }
 GZIP_MAGIC = b"\x1f\x8b"
 CHUNK = 1 << 22

@@ -51,6 +51,7 @@ class TrainConfig:
     random_click_rate: float = 0.0  # share of slices whose first clicks fall anywhere on the bone, not innermost
     one_piece_rate: float = 0.0  # share of multi-piece targets whose first click marks one big piece only
     flip_rate: float = 0.0  # share of interactive training patches mirrored left-right (few-patient fine-tunes)
+    bone_end_rate: float = 0.0  # SegInterWalk: share of patches with a bone ending there that train its end
     labels: str = ""  # comma list for multi-bone interactive training, e.g. "fibula,tibia"
     pixel_mm: float = 0.0  # in-plane pixel size (mm) datasets are resampled to when loaded; 0: as stored
 
@@ -116,14 +117,9 @@ def make_config(preset: str, **overrides) -> TrainConfig:
         raise InputError(f"unknown lr-schedule {config.lr_schedule!r}; valid: {', '.join(LR_SCHEDULES)}")
     if not (math.isfinite(config.lr) and config.lr > 0):
         raise InputError(f"lr must be a number above 0, got {config.lr}")
-    if not 0.0 <= config.background_rate <= 1.0:
-        raise InputError(f"background-rate must be in [0, 1], got {config.background_rate}")
-    if not 0.0 <= config.random_click_rate <= 1.0:
-        raise InputError(f"random-click-rate must be in [0, 1], got {config.random_click_rate}")
-    if not 0.0 <= config.one_piece_rate <= 1.0:
-        raise InputError(f"one-piece-rate must be in [0, 1], got {config.one_piece_rate}")
-    if not 0.0 <= config.flip_rate <= 1.0:
-        raise InputError(f"flip-rate must be in [0, 1], got {config.flip_rate}")
+    for name in ("background_rate", "random_click_rate", "one_piece_rate", "flip_rate", "bone_end_rate"):
+        if not 0.0 <= getattr(config, name) <= 1.0:
+            raise InputError(f"{name.replace('_', '-')} must be in [0, 1], got {getattr(config, name)}")
     if not config.click_sigma > 0:
         raise InputError(f"click-sigma must be positive, got {config.click_sigma}")
     check_pixel_mm(config.pixel_mm, "pixel-mm")

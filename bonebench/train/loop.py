@@ -160,6 +160,9 @@ def _check_group_settings(group: ModelGroup, config: TrainConfig) -> None:
         raise InputError(f"group {group.key} starts from restoration weights: pass --init RESTORATION_CHECKPOINT")
     if group.kind != RESTORATION and not config.label:
         raise InputError("--label is required for segmentation groups")
+    if config.bone_end_rate and not group.neighbour_mask:
+        raise InputError("--bone-end-rate trains where a walk carries a bone's mask past its end: "
+                         "add --neighbour-mask (SegInterWalk)")
 
 
 def set_learning_rate(optimizer: torch.optim.Optimizer, config: TrainConfig, iteration: int) -> None:

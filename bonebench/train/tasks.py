@@ -190,13 +190,19 @@ class InteractiveTask(SegmentationTask):
     def _choose_values(self, label_maps: np.ndarray, near_maps: np.ndarray | None = None) -> np.ndarray:
         """One bone per slice: the value of a label present in the patch, at random (any label if none is).
         With the neighbouring slices' maps, a bone that shows only there counts too: where a bone ends,
-        the walk carries its mask onto a slice without it, and the model must answer nothing."""
+        the walk carries its mask onto a slice without it, and the model must answer nothing. Where
+        such a bone is in the patch, bone_end_rate of the time it is the one chosen (a bone ends on one
+        or two of its slices: drawn uniformly, the walk's last step is rarely trained)."""
         if not self.multi:
             return np.ones(len(label_maps), np.int64)
         values = np.zeros(len(label_maps), np.int64)
         for b, patch in enumerate(label_maps):
             shown = patch if near_maps is None else np.stack([patch, near_maps[b, 0]])
             present = [v for v in self.values if (shown == v).any()]
+            if near_maps is not None and self.config.bone_end_rate:  # no draw without it: earlier runs repeat
+                ended = [v for v in present if not (patch == v).any()]
+                if ended and self.rng.random() < self.config.bone_end_rate:
+                    present = ended
             values[b] = self.rng.choice(present) if present else self.rng.choice(self.values)
         return values
 
@@ -220,14 +226,16 @@ class InteractiveTask(SegmentationTask):
         click, where nothing is carried yet), on PARTIAL_NEIGHBOUR of those cut in part (a walk
         carries what one click found, not the whole bone); of those shown, WALK_CLICKS get their first
         clicks where the walk puts them, on the pieces of the neighbour's mask, which may miss this
-        slice's bone."""
+        slice's bone; with a bone_end_rate, also where the bone has ended (the walk's seeds then fall on
+        whatever lies there, a neighbouring bone across a joint, and the answer is nothing)."""
         n = len(values)
         neighbour = near_maps[:, 0] == values[:, None, None]
         shown = (self.rng.random(n) < NEIGHBOUR_SHOWN) & ~hide
         neighbour[~shown] = False
         for b in np.flatnonzero(shown & (self.rng.random(n) < PARTIAL_NEIGHBOUR)):
             neighbour[b] = _partial(neighbour[b], self.rng)
-        walk = shown & (self.rng.random(n) < WALK_CLICKS) & neighbour.any(axis=(1, 2)) & targets.any(axis=(1, 2))
+        on_bone = targets.any(axis=(1, 2)) | (self.config.bone_end_rate > 0)
+        walk = shown & (self.rng.random(n) < WALK_CLICKS) & neighbour.any(axis=(1, 2)) & on_bone
         return neighbour, walk
 
     def prepare(self) -> _Clicking:

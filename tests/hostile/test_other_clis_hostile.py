@@ -35,7 +35,9 @@ def test_train_bad_numbers_and_paths(phantom_dataset, tmp_path, capfd, extra, me
 
 def test_inter_bad_rates(phantom_dataset, tmp_path, capfd):
     for extra, message in ((["--background-rate", "1.5"], "--background-rate"),
-                           (["--click-sigma", "-1"], "click-sigma"), (["--max-interactions", "0"], "--max-interactions")):
+                           (["--click-sigma", "-1"], "click-sigma"), (["--max-interactions", "0"], "--max-interactions"),
+                           (["--bone-end-rate", "2"], "--bone-end-rate"),
+                           (["--bone-end-rate", "0.5"], "add --neighbour-mask")):
         args = ["inter", "--data", phantom_dataset, "--label", "fibula", "--patients", "1", "--preset", "tiny",
                 "--out", tmp_path / "run", *extra]
         refuse(train_app, args, capfd, inputs=[phantom_dataset], outputs=[tmp_path / "run"], message=message)
@@ -216,3 +218,15 @@ def openkbp_like(tmp_path):
 def test_train_out_inside_the_dataset_is_refused(phantom_dataset, capfd):
     for out in (phantom_dataset, phantom_dataset / "imagesTr"):
         refuse(train_app, _seg(phantom_dataset, out), capfd, inputs=[phantom_dataset], message="dataset folder")
+
+
+def test_blend_refusals(tiny_checkpoints, tmp_path, capfd):
+    """bb-train blend: a share outside 0..1, a start of another kind, an output on an input or of
+    another format, a missing start: one line, exit 2, nothing written."""
+    tuned, out = tiny_checkpoints["inter"], tmp_path / "blend.pt"
+    for extra, message in ((["--start", tuned, "--share", "1.5", "-o", out], "--share"),
+                           (["--start", tiny_checkpoints["seg"], "-o", out], "cannot be the start"),
+                           (["--start", tuned, "-o", tuned], "would destroy it"),
+                           (["--start", tuned, "-o", tmp_path / "blend.onnx"], "use .pt"),
+                           (["--start", tmp_path / "missing.onnx", "-o", out], "no such file")):
+        refuse(train_app, ["blend", tuned, *extra], capfd, inputs=[tuned], outputs=[out], message=message)

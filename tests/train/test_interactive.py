@@ -1,6 +1,7 @@
 """The other model groups: restoration pretraining, SegPretrained, SegInter and its variants."""
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -8,7 +9,7 @@ import torch
 
 from bonebench.train.precision import CPU_FP32
 from bonebench.data.dataset import Dataset
-from bonebench.data.splits import Split
+from bonebench.data.splits import Split, make_split
 from bonebench.errors import InputError
 from bonebench.kernels import dice, label_components
 from bonebench.train.checkpoint import load_checkpoint
@@ -394,3 +395,40 @@ def test_a_partial_neighbour_is_the_mask_on_one_side_of_a_line():
         shares.append(part.sum() / disc.sum())
     assert 0.3 < np.mean(shares) < 0.7 and min(shares) < 0.2 and max(shares) > 0.8
     assert not _partial(np.zeros((8, 8), bool), rng).any()
+
+
+def _knee_dataset(root: Path) -> Path:
+    """Six small knee phantoms: the femur ends above the joint and the tibia below it."""
+    from bonebench.data.dataset_layout import DatasetLayout
+    from bonebench.data.phantoms import BONE_LABELS, PhantomShape, make_region_phantom
+
+    layout = DatasetLayout(root)
+    for i in range(6):
+        layout.write_case(f"knee_{i}", *make_region_phantom("knee", 930 + i, PhantomShape(size_xy=96, slices=16)))
+    layout.write_meta({"name": "knees", "channel_names": {"0": "CT"}, "labels": {"background": 0, **BONE_LABELS},
+                       "numTraining": 6})
+    return root
+
+
+def test_bone_end_rate_trains_the_walk_past_a_bone_end(tmp_path):
+    """--bone-end-rate 1 (SegInterWalk): where a bone of the patch shows on the neighbouring slice only,
+    it is the chosen one, shown as the carried mask and clicked where the walk's seeds fall, and the
+    answer is nothing; without it no slice is clicked on a bone that is not there (as before the
+    option). Other groups refuse it."""
+    data = _knee_dataset(tmp_path / "knees")
+    batches, split = [], make_split(Dataset(data).case_ids, 0)
+    for rate in (0.0, 1.0):
+        config = _config(data, group="inter-walk", labels="femur,tibia,patella,fibula", patients=len(split.train),
+                         background_rate=0.0, batch_size=64, patch_size=64, bone_end_rate=rate)
+        batches.append(get_group("inter-walk").make_task(config, Dataset(data), split).prepare())
+    for prepared, rate in zip(batches, (0.0, 1.0)):
+        empty = ~prepared.targets.any(axis=(1, 2))
+        carried = prepared.inputs[:, 3].any(axis=(1, 2))
+        clicked = prepared.clicks.count > 0
+        ended = empty & carried & clicked  # the walk's seeds on a slice past the bone's end
+        assert ended.any() == (rate > 0), (rate, ended.sum())
+    with pytest.raises(InputError, match="--neighbour-mask"):
+        train(_config(data, group="inter", labels="femur,tibia", bone_end_rate=0.5), tmp_path / "x",
+              show_progress=False)
+    with pytest.raises(InputError, match="bone-end-rate"):
+        _config(data, group="inter-walk", bone_end_rate=1.5)
