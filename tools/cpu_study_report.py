@@ -8,7 +8,8 @@ minutes each took to train and their validation curves.
         --extra "v2 fine-tuned=runs/finetune/v2ft{n}" \\
         --as-is "v2 as shipped=bonebench/runtime/models/click_v2.onnx" --noc-every 4
 
-`{n}` stands for the training-set size; sizes whose run is unfinished are left out. Writes
+`{n}` stands for the training-set size (the sweep's, or --sizes 1,2,5,10,20 for rows it does not
+have); sizes whose run is unfinished are left out. Writes
 OUT/table.md, OUT/results.csv (every scored row), OUT/curves.png and OUT/minutes.json; a rerun takes
 the extra models' scores from OUT/results.csv where that is newer than the model. Without --sweep
 (its runs gone, e.g. on a new machine), the table is rebuilt from OUT's own rows, plan and split, the
@@ -110,6 +111,8 @@ def main() -> None:
     parser.add_argument("--extra", action="append", default=[], metavar="NAME=RUN{n}")
     parser.add_argument("--as-is", action="append", default=[], metavar="NAME=MODEL")
     parser.add_argument("--noc-every", type=int, default=4)
+    parser.add_argument("--sizes", default="", metavar="N,N",
+                        help="training-set sizes of the table's rows (default: the sweep's)")
     args = parser.parse_args()
     extras, as_is_models = list(map(_named, args.extra)), list(map(_named, args.as_is))
     sweep = SweepLayout(args.sweep or args.out)
@@ -120,11 +123,12 @@ def main() -> None:
         rows, minutes = _previous(args.out, {name for name, _ in extras + as_is_models})
         models = []
     scored = _Scorer(plan, sweep.split, args.noc_every, args.out / "results.csv")
+    sizes = [int(n) for n in args.sizes.split(",")] if args.sizes else list(plan.patients)
     columns = list(dict.fromkeys(r["display"] for r in rows if r["patients"] > 0))
     as_is = list(dict.fromkeys(r["display"] for r in rows if r["patients"] == 0))
     for name, pattern in extras:
         columns.append(name)
-        for n in plan.patients:
+        for n in sizes:
             run = RunLayout(Path(pattern.format(n=n)))
             if run.finished:
                 rows += scored(run.best, name, n)
@@ -136,7 +140,7 @@ def main() -> None:
     write_results_csv(rows, args.out / "results.csv")
     minutes.update({f"{d} ({n})": round(training_minutes(run), 1) for _, d, n, run in models})
     write_text_atomic(args.out / "minutes.json", json.dumps(minutes, indent=1) + "\n")
-    write_text_atomic(args.out / "table.md", _table(rows, columns, list(plan.patients), as_is, minutes))
+    write_text_atomic(args.out / "table.md", _table(rows, columns, sizes, as_is, minutes))
     if args.sweep:
         plot_curves(models, args.out / "curves.png")
     print((args.out / "table.md").read_text())
