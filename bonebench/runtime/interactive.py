@@ -37,7 +37,8 @@ slice it came from (binary, at the model's pixel size; a user's click on a walke
 too, a first click carries nothing). KEEP_CARRIED would also keep the predicted pieces lying at least
 PIECE_OVERLAP on that mask: on the tuning cases it took the scapula 0.71 -> 0.86 but carried the radius
 into the ulna's mask at the elbow and the femur into the tibia's at the knee (leak 6 -> 34 %, 0 -> 55 %),
-so it is off (docs/results/one-click/walk-experiment/tuning.md).
+so it is off (docs/results/one-click/walk-experiment/tuning.md). A model trained past bone ends
+(walk3, `--bone-end-rate`) stopped at the tuning knees but crossed the held-out ones (tibia leak 43 %).
 Background clicks refine their slice; a background click on a slice that propagation filled cuts
 the propagation there: that slice and the ones the same walk filled beyond it are cleared, and the
 next propagate() stops at it (a slice the user clicked is never walked over).
