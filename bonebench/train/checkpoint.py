@@ -102,4 +102,10 @@ def blend_checkpoints(tuned: str | Path, start: str | Path, share: float) -> dic
         raise InputError(f"{start}: its weights do not fit {tuned} ({(mismatched or ['tensor count'])[0]}); "
                          "name the model its fine-tune started from")
     blended = {k: share * v.float() + (1.0 - share) * origin["model"][k].float() for k, v in end["model"].items()}
-    return {**end, "model": blended, "blend": {"start": str(start), "share": share}}
+    described = {k: v for k, v in end.items() if k not in RESUME_STATE and k != end.get("metric")}
+    return {**described, "model": blended, "blend": {"start": str(start), "share": share}}
+
+
+# what a last.pt holds beyond the model and its description (train.loop): a blend is no run to resume, and
+# the fine-tune's validation score (the key its "metric" names) is not the blend's
+RESUME_STATE = ("optimizer", "task", "best_score", "best_value", "best_iteration")
