@@ -197,12 +197,13 @@ class InteractiveTask(SegmentationTask):
             return np.ones(len(label_maps), np.int64)
         values = np.zeros(len(label_maps), np.int64)
         for b, patch in enumerate(label_maps):
-            shown = patch if near_maps is None else np.stack([patch, near_maps[b, 0]])
-            present = [v for v in self.values if (shown == v).any()]
-            if near_maps is not None and self.config.bone_end_rate:  # no draw without it: earlier runs repeat
-                ended = [v for v in present if not (patch == v).any()]
-                if ended and self.rng.random() < self.config.bone_end_rate:
-                    present = ended
+            here = {v for v in self.values if (patch == v).any()}
+            ended = set() if near_maps is None else \
+                {v for v in self.values if v not in here and (near_maps[b, 0] == v).any()}
+            # no draw without bone_end_rate: earlier runs repeat
+            if ended and self.config.bone_end_rate and self.rng.random() < self.config.bone_end_rate:
+                here = set()
+            present = [v for v in self.values if v in here or v in ended]  # in label order: the same draws
             values[b] = self.rng.choice(present) if present else self.rng.choice(self.values)
         return values
 

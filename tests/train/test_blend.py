@@ -34,6 +34,8 @@ def test_a_blend_is_the_share_weighted_mean_of_the_fine_tune_and_its_start(fine_
         assert blended["blend"] == {"start": str(start), "share": share}
         assert blended["group"] == "inter" and blended["config"] == load_checkpoint(tuned)["config"]
         assert not {"optimizer", "task", blended["metric"]} & set(blended)  # no run state, no score of another model
+        # what a best.pt holds but its score (train.loop writes both; checkpoint.RESUME_STATE names the difference)
+        assert set(blended) - {"blend"} == set(load_checkpoint(tuned.with_name("best.pt"))) - {blended["metric"]}
 
 
 def test_the_start_may_be_the_onnx_the_fine_tune_began_from(fine_tune, tmp_path):
