@@ -301,7 +301,8 @@ def blend(checkpoint: Path = typer.Argument(..., metavar="CHECKPOINT", show_defa
           out: Path = typer.Option(..., "-o", "--out", metavar="FILE.pt", show_default=False,
                                    help="checkpoint to write (bb-export takes it)")) -> None:
     """Average a fine-tune with the model it started from (WiSE-FT): on one or two patients, with no
-    validation patients to pick a step, it keeps what the shipped model knew."""
+    validation patients to pick a step, it keeps what the shipped model knew. A SegInterWalk may also
+    blend with the SegInter it grew from (its neighbour channel counted at 0)."""
     with user_errors():
         from bonebench.data.checks import check_input_path, check_output_path
         from bonebench.train.checkpoint import blend_checkpoints, save_checkpoint

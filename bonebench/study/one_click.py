@@ -1,12 +1,17 @@
-"""One click per bone per volume, the way a radiologist uses bb-segment: click the innermost point of
-a bone on the slice where it is largest, let runtime.segment() propagate, and score the 3D mask
+"""One click per bone per volume, the way a radiologist uses bb-segment: click the innermost bony point
+of a bone on the slice where it is largest, let runtime.segment() propagate, and score the 3D mask
 against that bone (its largest 3D connected component: one leg's fibula, one rib) — Dice, the share
 of the mask that lies in other bones (leak), and the seconds it took.
 
 People click anywhere on a bone, so a bone can also be scored from random clicks (seeded per case
 and bone): RANDOM_ON_LARGEST random pixels of it on its largest slice, and one random pixel on a
 random slice of it (among the slices that hold at least MIN_SLICE_SHARE of its largest area: a
-person clicks where the bone shows, not on its last sliver). The table gives their mean and worst."""
+person clicks where the bone shows, not on its last sliver). The table gives their mean and worst.
+
+Given the volume's HU, every click lands on a pixel a person would click on: one the runtime takes
+(at least runtime.interactive.AIR_HU). A label can cover darker pixels (a metal streak across a
+phantom's radius reads -600 HU at its centre); the runtime refuses a click there ("lands on air"),
+which scored such a bone 0 from a click no one would make."""
 
 from __future__ import annotations
 
@@ -17,7 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from bonebench.errors import InputError
-from bonebench.kernels import dice, innermost_point, label_components
+from bonebench.kernels import dice, distance_transform, label_components
+from bonebench.runtime.interactive import AIR_HU
 from bonebench.runtime.segment import segment
 from bonebench.runtime.session import Model
 
@@ -38,32 +44,48 @@ class OneClickScore:
     kind: str = INNERMOST  # where the click was: innermost, random-largest-slice, random-slice
 
 
-def clicked_bone(bone: np.ndarray) -> tuple[np.ndarray, tuple[int, int, int]]:
+def clicked_bone(bone: np.ndarray, hu: np.ndarray | None = None) -> tuple[np.ndarray, tuple[int, int, int]]:
     """The bone's largest 3D component and the click: the innermost point of its largest piece on
-    the slice where the component is largest."""
+    the slice where the component is largest; with `hu`, the innermost of the piece's clickable
+    pixels (the piece's own innermost point when none is)."""
     components, count = label_components(bone, 26)
     sizes = np.bincount(components.ravel(), minlength=count + 1)[1:]
     target = components == int(np.argmax(sizes)) + 1
     z = int(np.argmax(target.sum(axis=(1, 2))))
     pieces, _ = label_components(target[z], 8)
     piece = pieces == int(np.argmax(np.bincount(pieces.ravel())[1:])) + 1
-    y, x = innermost_point(piece)
+    depth = distance_transform(piece, border_is_background=True)
+    if hu is not None and (piece & _clickable(hu[z])).any():
+        depth[~_clickable(hu[z])] = 0
+    y, x = np.unravel_index(int(np.argmax(depth)), depth.shape)
     return target, (int(x), int(y), z)
 
 
-def random_clicks(target: np.ndarray, rng: np.random.Generator,
-                  on_largest: int = RANDOM_ON_LARGEST) -> list[tuple[str, tuple[int, int, int]]]:
+def _clickable(hu_slice: np.ndarray) -> np.ndarray:
+    return hu_slice >= AIR_HU
+
+
+def random_clicks(target: np.ndarray, rng: np.random.Generator, on_largest: int = RANDOM_ON_LARGEST,
+                  hu: np.ndarray | None = None) -> list[tuple[str, tuple[int, int, int]]]:
     """(kind, x y z click) pairs: `on_largest` distinct random pixels of the bone on its largest slice,
-    and one random pixel on a random slice holding at least MIN_SLICE_SHARE of that area."""
+    and one random pixel on a random slice holding at least MIN_SLICE_SHARE of that area; with `hu`,
+    among the clickable pixels (all of the slice's bone pixels where none is)."""
     areas = target.sum(axis=(1, 2))
     z = int(np.argmax(areas))
-    ys, xs = np.nonzero(target[z])
+    ys, xs = _pixels(target[z], hu, z)
     picks = rng.choice(len(ys), size=min(on_largest, len(ys)), replace=False)
     clicks = [(ON_LARGEST, (int(xs[i]), int(ys[i]), z)) for i in picks]
     z = int(rng.choice(np.flatnonzero(areas >= MIN_SLICE_SHARE * areas.max())))
-    ys, xs = np.nonzero(target[z])
+    ys, xs = _pixels(target[z], hu, z)
     i = int(rng.integers(len(ys)))
     return clicks + [(ON_RANDOM_SLICE, (int(xs[i]), int(ys[i]), z))]
+
+
+def _pixels(bone_slice: np.ndarray, hu: np.ndarray | None, z: int) -> tuple[np.ndarray, np.ndarray]:
+    """The (ys, xs) a person may click on one slice of the bone."""
+    if hu is not None and (bone_slice & _clickable(hu[z])).any():
+        return np.nonzero(bone_slice & _clickable(hu[z]))
+    return np.nonzero(bone_slice)
 
 
 def _score_click(model: Model, hu: np.ndarray, labels: np.ndarray, value: int, target: np.ndarray,
@@ -85,11 +107,11 @@ def score_bone(model: Model, hu: np.ndarray, labels: np.ndarray, value: int, cas
     """Bone `value` of a labelled volume scored from its innermost click and, with `random` > 0, from
     `random` random clicks on its largest slice and one on a random slice (seeded by seed, case and
     bone); each click propagated and scored against that bone. `spacing`: the volume's (x, y, z) mm."""
-    target, click = clicked_bone(labels == value)
+    target, click = clicked_bone(labels == value, hu)
     clicks = [(INNERMOST, click)]
     if random > 0:
         rng = np.random.default_rng([seed, zlib.crc32(case.encode()), value])
-        clicks += random_clicks(target, rng, random)
+        clicks += random_clicks(target, rng, random, hu)
     return [OneClickScore(case, bone, *_score_click(model, hu, labels, value, target, c, spacing), c, kind)
             for kind, c in clicks]
 

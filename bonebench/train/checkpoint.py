@@ -10,7 +10,7 @@ import torch
 from bonebench.data.atomic import atomic_path
 from bonebench.errors import InputError
 from bonebench.train.config import TrainConfig
-from bonebench.train.groups import RESTORATION_KEY
+from bonebench.train.groups import GROUPS, RESTORATION_KEY
 
 
 def save_checkpoint(path: str | Path, payload: dict) -> None:
@@ -89,21 +89,46 @@ def blend_checkpoints(tuned: str | Path, start: str | Path, share: float) -> dic
     one or two patients the steps fit those patients and make the model worse on others (v7 on the
     OpenKBP mandible, docs/results/openkbp-mandible-cpu/v7/), and a lab with two annotated patients has no
     validation patients to tell; halfway between keeps what the start knew. The start may be the
-    exported ONNX the fine-tune began from."""
+    exported ONNX the fine-tune began from, and a SegInterWalk may blend with the SegInter it grew from
+    (its neighbour-mask channel counted at 0, as when it started: grown_input)."""
     if not 0.0 <= share <= 1.0:
         raise InputError(f"--share must be in [0, 1], got {share}")
     end, origin = load_checkpoint(tuned), load_checkpoint(start)
-    if end.get("group") != origin.get("group"):
+    if end.get("group") != origin.get("group") and not _grew_from(end.get("group"), origin.get("group")):
         raise InputError(f"{start}: a {origin.get('group')} model cannot be the start of {tuned} "
                          f"({end.get('group')}); name the model its fine-tune started from")
-    mismatched = [k for k, v in end["model"].items()
-                  if k not in origin["model"] or origin["model"][k].shape != v.shape]
+    grows = end.get("group") != origin.get("group")
+    first = {k: _fitted(v, origin["model"].get(k), grows) for k, v in end["model"].items()}
+    mismatched = [k for k, v in first.items() if v is None]
     if mismatched or len(origin["model"]) != len(end["model"]):
         raise InputError(f"{start}: its weights do not fit {tuned} ({(mismatched or ['tensor count'])[0]}); "
                          "name the model its fine-tune started from")
-    blended = {k: share * v.float() + (1.0 - share) * origin["model"][k].float() for k, v in end["model"].items()}
+    blended = {k: share * v.float() + (1.0 - share) * first[k].float() for k, v in end["model"].items()}
     described = {k: v for k, v in end.items() if k not in RESUME_STATE and k != end.get("metric")}
     return {**described, "model": blended, "blend": {"start": str(start), "share": share}}
+
+
+def _grew_from(group: str | None, source: str | None) -> bool:
+    return group in GROUPS and source in GROUPS and GROUPS[group].grows_from(GROUPS[source])
+
+
+def _fitted(own: torch.Tensor, value: torch.Tensor | None, grows: bool) -> torch.Tensor | None:
+    """The start's weight in the shape of the fine-tune's (grown by grown_input where the fine-tune's
+    group grew from the start's); None where it does not fit."""
+    if value is None or value.shape == own.shape:
+        return value
+    return grown_input(own, value) if grows else None
+
+
+def grown_input(own: torch.Tensor, value: torch.Tensor) -> torch.Tensor | None:
+    """A first-convolution weight with more input channels than `value`: its channels first, the new
+    ones at 0 (so the network starts as the one it came from); None where the shapes differ otherwise."""
+    if own.dim() != 4 or value.dim() != 4 or own.shape[1] <= value.shape[1] or own.shape[0] != value.shape[0] \
+            or own.shape[2:] != value.shape[2:]:
+        return None
+    grown = torch.zeros_like(own, dtype=value.dtype)
+    grown[:, :value.shape[1]] = value
+    return grown
 
 
 # what a last.pt holds beyond the model and its description (train.loop): a blend is no run to resume, and

@@ -55,6 +55,12 @@ class ModelGroup:
     def in_channels(self) -> int:
         return channel_count(self.kind == INTERACTIVE, self.prev_mask, self.neighbour_mask)
 
+    def grows_from(self, source: "ModelGroup") -> bool:
+        """Whether this group's network is `source`'s with a neighbour-mask channel more (SegInterWalk from
+        SegInter): it may start from, or blend with, that model, the new channel's weights at 0."""
+        return (self.neighbour_mask and not source.neighbour_mask and source.kind == self.kind
+                and source.prev_mask == self.prev_mask)
+
     def input_spec(self, click_sigma: float) -> InputSpec:
         return InputSpec(self.kind == INTERACTIVE, self.prev_mask, click_sigma, neighbour_mask=self.neighbour_mask)
 

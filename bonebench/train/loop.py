@@ -24,7 +24,7 @@ from bonebench.data.splits import Split, make_split
 from bonebench.errors import InputError
 from bonebench.protocol.kinds import RESTORATION
 from bonebench.protocol.run_folders import RunLayout
-from bonebench.train.checkpoint import FINE_TUNE_SETTINGS, load_checkpoint, save_checkpoint
+from bonebench.train.checkpoint import FINE_TUNE_SETTINGS, grown_input, load_checkpoint, save_checkpoint
 from bonebench.train.config import TRAIN_LAYERS, TrainConfig
 from bonebench.train.groups import GROUPS, ModelGroup, build_model, get_group, model_name
 from bonebench.train.precision import Compute, denormals_flushed, pick_device
@@ -107,7 +107,7 @@ def load_restoration_weights(model: torch.nn.Module, path: str, reset_head: bool
         if key not in own:
             raise InputError(f"{path}: restoration weights do not fit this network ({key})")
         if own[key].shape != value.shape:
-            grown = _grown_input(own[key], value)
+            grown = grown_input(own[key], value)
             if grown is None:
                 raise InputError(f"{path}: restoration weights do not fit this network "
                                  f"({key}: {tuple(value.shape)} vs {tuple(own[key].shape)}; check --base-width)")
@@ -115,26 +115,14 @@ def load_restoration_weights(model: torch.nn.Module, path: str, reset_head: bool
     model.load_state_dict(weights)
 
 
-def _grown_input(own: torch.Tensor, value: torch.Tensor) -> torch.Tensor | None:
-    """A first-convolution weight with more input channels than `value`: its channels first, the new
-    ones at 0 (so the network starts as the one it came from); None where the shapes differ otherwise."""
-    if own.dim() != 4 or own.shape[1] <= value.shape[1] or own.shape[0] != value.shape[0] \
-            or own.shape[2:] != value.shape[2:]:
-        return None
-    grown = torch.zeros_like(own)
-    grown[:, :value.shape[1]] = value
-    return grown
-
-
 def load_finetune_weights(model: torch.nn.Module, path: str, group: ModelGroup, config: TrainConfig) -> None:
     """Start from a trained model of the same kind and inputs (a lab fine-tuning the shipped click model on
     its own few patients): every weight is taken as it is, so the width and the pixel size must match.
-    SegInterWalk may start from a SegInter: its neighbour-mask channel starts at 0 (_grown_input)."""
+    SegInterWalk may start from a SegInter: its neighbour-mask channel starts at 0 (checkpoint.grown_input)."""
     payload = load_checkpoint(path)
     source = GROUPS.get(payload.get("group"))
     same = source is not None and (source.prev_mask, source.neighbour_mask) == (group.prev_mask, group.neighbour_mask)
-    grows = source is not None and group.neighbour_mask and not source.neighbour_mask \
-        and source.prev_mask == group.prev_mask
+    grows = source is not None and group.grows_from(source)
     if source is None or source.kind != group.kind or not (same or grows):
         raise InputError(f"{path}: --init for {group.display} needs a trained {group.display} model to fine-tune "
                          f"(restoration checkpoints seed the pretrained groups), got group {payload.get('group')!r}")
@@ -147,7 +135,7 @@ def load_finetune_weights(model: torch.nn.Module, path: str, group: ModelGroup, 
     weights = dict(payload["model"])
     if grows:
         own = model.state_dict()
-        weights = {k: _grown_input(own[k], v) if k in own and own[k].shape != v.shape else v
+        weights = {k: grown_input(own[k], v) if k in own and own[k].shape != v.shape else v
                    for k, v in weights.items()}
     try:
         model.load_state_dict(weights)

@@ -4,6 +4,7 @@ and the shipped model on a leg phantom reaches the fibula with little leak."""
 import numpy as np
 
 from bonebench.data.phantoms import FIBULA, TIBIA
+from bonebench.runtime.interactive import AIR_HU
 from bonebench.runtime.session import Model
 from bonebench.study.one_click import (INNERMOST, ON_LARGEST, ON_RANDOM_SLICE, RANDOM_ON_LARGEST, clicked_bone,
                                        random_clicks, score_bone, score_volume, summary_table)
@@ -16,6 +17,28 @@ def test_the_click_is_inside_the_largest_component():
     target, (x, y, z) = clicked_bone(bone)
     assert target.sum() == 7 * 100 and target[z, y, x] and 2 <= z <= 8
     assert (y, x) in {(9, 9), (9, 10), (10, 9), (10, 10)}
+
+
+def test_the_click_avoids_pixels_the_runtime_refuses():
+    """A streak darker than AIR_HU across the bone's centre (a metal artefact): the click is the
+    innermost of the pixels a person would click, and a bone that is all streak keeps its centre."""
+    bone = np.zeros((6, 30, 30), bool)
+    bone[1:5, 5:16, 5:16] = True
+    hu = np.full(bone.shape, 40.0, np.float32)
+    hu[bone] = 700.0
+    hu[:, 8:13, 8:13] = -600.0  # the centre of the bone
+    _, (x, y, z) = clicked_bone(bone)
+    assert hu[z, y, x] < AIR_HU  # without the HU: the centre, which the runtime refuses
+    _, (x, y, z) = clicked_bone(bone, hu)
+    assert bone[z, y, x] and hu[z, y, x] >= AIR_HU
+    depth_to_edge = min(y - 5, 15 - y, x - 5, 15 - x)
+    assert depth_to_edge == 2  # the deepest bony pixels lie between the streak and the bone's edge
+    hu[bone] = -600.0
+    assert clicked_bone(bone, hu)[1] == clicked_bone(bone)[1]
+    hu[bone] = 700.0
+    hu[:, 8:13, 8:13] = -600.0
+    clicks = random_clicks(bone, np.random.default_rng(0), 5, hu)
+    assert all(bone[z, y, x] and hu[z, y, x] >= AIR_HU for _, (x, y, z) in clicks)
 
 
 def test_shipped_model_on_a_leg_phantom(leg_volume):

@@ -64,3 +64,26 @@ def test_a_start_of_another_kind_or_shape_is_refused(fine_tune, tiny_checkpoints
         blend_checkpoints(tuned, tmp_path / "other.pt", 0.5)
     with pytest.raises(InputError, match="share"):
         blend_checkpoints(tuned, tuned, 1.5)
+
+
+def test_a_walk_model_blends_with_the_click_model_it_grew_from(phantom_dataset, tiny_checkpoints, tmp_path):
+    """SegInterWalk started from a SegInter (its neighbour channel at 0) blends with it: every weight is
+    the share-weighted mean, the start's missing channel counted at 0; the blend exports as a walk model."""
+    start = tiny_checkpoints["inter"]
+    config = make_config("tiny", data=str(phantom_dataset), label="fibula", patients=1, group="inter-walk",
+                         device="cpu", precision="fp32", init=str(start), iterations=3, val_every=3, lr=1e-2)
+    train(config, tmp_path / "walk", show_progress=False)
+    tuned = tmp_path / "walk" / "last.pt"
+    first, last = load_checkpoint(start)["model"], load_checkpoint(tuned)["model"]
+    grown = [k for k in last if first[k].shape != last[k].shape]
+    assert len(grown) == 1 and last[grown[0]].shape[1] == first[grown[0]].shape[1] + 1
+    blended = blend_checkpoints(tuned, start, 0.25)
+    for key, value in blended["model"].items():
+        origin = first[key]
+        if key in grown:
+            origin = torch.cat([origin, torch.zeros_like(last[key][:, -1:])], dim=1)
+        torch.testing.assert_close(value, 0.25 * last[key] + 0.75 * origin)
+    save_checkpoint(tmp_path / "blend.pt", blended)
+    assert export_checkpoint(tmp_path / "blend.pt", tmp_path / "blend.onnx").group == "inter-walk"
+    with pytest.raises(InputError, match="cannot be the start"):
+        blend_checkpoints(start, tuned, 0.5)  # a click model does not grow from a walk model

@@ -1,0 +1,91 @@
+"""Compare one-click tables (tools/one_click_eval.py OUT folders) scored on the same cases: per bone the
+innermost click's mean Dice (mean leak), per region the mean of its bones, and for every table after
+the first its paired difference from the first with a standard error over the region's cases (each
+case's bones averaged, the difference taken case by case). Why the error: with 6 phantoms per region
+and 10 patients a region mean moves a few hundredths between near-identical models (one walk that
+crosses a joint or stops at a split), and a model is replaced only where it is better on every
+region, so a reader needs to see which differences stand out of that noise.
+
+    python tools/one_click_compare.py BASELINE_OUT OTHER_OUT [...] [--kind innermost|all]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+from bonebench.study.one_click import INNERMOST
+
+
+def _scores(folder: Path, kind: str) -> dict[tuple[str, str, str], list[tuple[float, float]]]:
+    """(region, case, bone) -> [(Dice, leak)] of the chosen clicks."""
+    found: dict[tuple[str, str, str], list[tuple[float, float]]] = defaultdict(list)
+    with open(folder / "scores.csv", newline="") as table:
+        for row in csv.DictReader(table):
+            if kind == "all" or row["kind"] == INNERMOST:
+                found[(row["case"].split("_")[0], row["case"], row["bone"])].append(
+                    (float(row["dice"]), float(row["leak"])))
+    return found
+
+
+def _bone_rows(runs: list[dict], names: list[str]) -> list[str]:
+    rows = ["| region | bone | " + " | ".join(names) + " |", "|---|---|" + "---|" * len(names)]
+    for region, bone in sorted({(r, b) for r, _, b in runs[0]}):
+        cells = []
+        for run in runs:
+            values = [v for (r, _, b), vs in run.items() if (r, b) == (region, bone) for v in vs]
+            dice, leak = np.mean([d for d, _ in values]), np.mean([lk for _, lk in values])
+            cells.append(f"{dice:.3f} ({100 * leak:.0f} %)")
+        rows.append(f"| {region} | {bone} | " + " | ".join(cells) + " |")
+    return rows
+
+
+def _per_case(run: dict, region: str) -> dict[str, float]:
+    """Each case of a region: the mean Dice of its bones."""
+    cases: dict[str, list[float]] = defaultdict(list)
+    for (r, case, _), values in run.items():
+        if r == region:
+            cases[case].append(float(np.mean([d for d, _ in values])))
+    return {case: float(np.mean(v)) for case, v in cases.items()}
+
+
+def _region_rows(runs: list[dict], names: list[str]) -> list[str]:
+    head = " | ".join(names + [f"{n} - {names[0]}" for n in names[1:]])
+    rows = [f"| region (mean of its bones) | {head} |", "|---|" + "---|" * (2 * len(names) - 1)]
+    for region in sorted({r for r, _, _ in runs[0]}):
+        bones = sorted({b for r, _, b in runs[0] if r == region})
+        means = [np.mean([np.mean([d for (r, _, b), vs in run.items() if (r, b) == (region, bone) for d, _ in vs])
+                          for bone in bones]) for run in runs]
+        base = _per_case(runs[0], region)
+        diffs = []
+        for run in runs[1:]:
+            other = _per_case(run, region)
+            paired = np.array([other[c] - base[c] for c in base if c in other])
+            error = paired.std(ddof=1) / np.sqrt(len(paired)) if len(paired) > 1 else float("nan")
+            diffs.append(f"{paired.mean():+.3f} ± {error:.3f}")
+        rows.append(f"| {region} | " + " | ".join([f"{m:.3f}" for m in means] + diffs) + " |")
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("folders", type=Path, nargs="+", help="one_click_eval.py OUT folders, baseline first")
+    parser.add_argument("--kind", choices=("innermost", "all"), default="innermost",
+                        help="score the innermost clicks only, or every click")
+    args = parser.parse_args()
+    if len(args.folders) < 2:
+        raise SystemExit("name a baseline and at least one other folder")
+    missing = [str(f) for f in args.folders if not (f / "scores.csv").is_file()]
+    if missing:
+        raise SystemExit(f"no scores.csv in {', '.join(missing)}")
+    runs = [_scores(f, args.kind) for f in args.folders]
+    names = [f.name for f in args.folders]
+    print("\n".join(_bone_rows(runs, names)) + "\n\n" + "\n".join(_region_rows(runs, names)))
+
+
+if __name__ == "__main__":
+    main()
