@@ -32,14 +32,18 @@ def _scores(folder: Path, kind: str) -> dict[tuple[str, str, str], list[tuple[fl
     return found
 
 
-def _bone_rows(runs: list[dict], names: list[str]) -> list[str]:
+def _bone_means(run: dict) -> dict[tuple[str, str], tuple[float, float]]:
+    """(region, bone) -> mean Dice and mean leak over its cases and clicks."""
+    pooled: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+    for (region, _, bone), values in run.items():
+        pooled[(region, bone)] += values
+    return {key: (float(np.mean([d for d, _ in v])), float(np.mean([lk for _, lk in v]))) for key, v in pooled.items()}
+
+
+def _bone_rows(means: list[dict], names: list[str]) -> list[str]:
     rows = ["| region | bone | " + " | ".join(names) + " |", "|---|---|" + "---|" * len(names)]
-    for region, bone in sorted({(r, b) for r, _, b in runs[0]}):
-        cells = []
-        for run in runs:
-            values = [v for (r, _, b), vs in run.items() if (r, b) == (region, bone) for v in vs]
-            dice, leak = np.mean([d for d, _ in values]), np.mean([lk for _, lk in values])
-            cells.append(f"{dice:.3f} ({100 * leak:.0f} %)")
+    for region, bone in sorted(means[0]):
+        cells = [f"{m[(region, bone)][0]:.3f} ({100 * m[(region, bone)][1]:.0f} %)" for m in means]
         rows.append(f"| {region} | {bone} | " + " | ".join(cells) + " |")
     return rows
 
@@ -53,13 +57,12 @@ def _per_case(run: dict, region: str) -> dict[str, float]:
     return {case: float(np.mean(v)) for case, v in cases.items()}
 
 
-def _region_rows(runs: list[dict], names: list[str]) -> list[str]:
+def _region_rows(runs: list[dict], means: list[dict], names: list[str]) -> list[str]:
     head = " | ".join(names + [f"{n} - {names[0]}" for n in names[1:]])
     rows = [f"| region (mean of its bones) | {head} |", "|---|" + "---|" * (2 * len(names) - 1)]
-    for region in sorted({r for r, _, _ in runs[0]}):
-        bones = sorted({b for r, _, b in runs[0] if r == region})
-        means = [np.mean([np.mean([d for (r, _, b), vs in run.items() if (r, b) == (region, bone) for d, _ in vs])
-                          for bone in bones]) for run in runs]
+    for region in sorted({r for r, _ in means[0]}):
+        bones = [key for key in means[0] if key[0] == region]
+        region_means = [np.mean([m[key][0] for key in bones]) for m in means]
         base = _per_case(runs[0], region)
         diffs = []
         for run in runs[1:]:
@@ -67,7 +70,7 @@ def _region_rows(runs: list[dict], names: list[str]) -> list[str]:
             paired = np.array([other[c] - base[c] for c in base if c in other])
             error = paired.std(ddof=1) / np.sqrt(len(paired)) if len(paired) > 1 else float("nan")
             diffs.append(f"{paired.mean():+.3f} ± {error:.3f}")
-        rows.append(f"| {region} | " + " | ".join([f"{m:.3f}" for m in means] + diffs) + " |")
+        rows.append(f"| {region} | " + " | ".join([f"{m:.3f}" for m in region_means] + diffs) + " |")
     return rows
 
 
@@ -83,8 +86,9 @@ def main() -> None:
     if missing:
         raise SystemExit(f"no scores.csv in {', '.join(missing)}")
     runs = [_scores(f, args.kind) for f in args.folders]
+    means = [_bone_means(run) for run in runs]
     names = [f.name for f in args.folders]
-    print("\n".join(_bone_rows(runs, names)) + "\n\n" + "\n".join(_region_rows(runs, names)))
+    print("\n".join(_bone_rows(means, names)) + "\n\n" + "\n".join(_region_rows(runs, means, names)))
 
 
 if __name__ == "__main__":

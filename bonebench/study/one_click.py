@@ -55,14 +55,18 @@ def clicked_bone(bone: np.ndarray, hu: np.ndarray | None = None) -> tuple[np.nda
     pieces, _ = label_components(target[z], 8)
     piece = pieces == int(np.argmax(np.bincount(pieces.ravel())[1:])) + 1
     depth = distance_transform(piece, border_is_background=True)
-    if hu is not None and (piece & _clickable(hu[z])).any():
-        depth[~_clickable(hu[z])] = 0
+    depth[~_clickable(piece, hu, z)] = 0
     y, x = np.unravel_index(int(np.argmax(depth)), depth.shape)
     return target, (int(x), int(y), z)
 
 
-def _clickable(hu_slice: np.ndarray) -> np.ndarray:
-    return hu_slice >= AIR_HU
+def _clickable(bone_slice: np.ndarray, hu: np.ndarray | None, z: int) -> np.ndarray:
+    """The pixels of one slice of the bone a person may click: those the runtime takes (at least
+    AIR_HU), or all of them where none is or no HU is given."""
+    if hu is None:
+        return bone_slice
+    bony = bone_slice & (hu[z] >= AIR_HU)
+    return bony if bony.any() else bone_slice
 
 
 def random_clicks(target: np.ndarray, rng: np.random.Generator, on_largest: int = RANDOM_ON_LARGEST,
@@ -72,20 +76,13 @@ def random_clicks(target: np.ndarray, rng: np.random.Generator, on_largest: int 
     among the clickable pixels (all of the slice's bone pixels where none is)."""
     areas = target.sum(axis=(1, 2))
     z = int(np.argmax(areas))
-    ys, xs = _pixels(target[z], hu, z)
+    ys, xs = np.nonzero(_clickable(target[z], hu, z))
     picks = rng.choice(len(ys), size=min(on_largest, len(ys)), replace=False)
     clicks = [(ON_LARGEST, (int(xs[i]), int(ys[i]), z)) for i in picks]
     z = int(rng.choice(np.flatnonzero(areas >= MIN_SLICE_SHARE * areas.max())))
-    ys, xs = _pixels(target[z], hu, z)
+    ys, xs = np.nonzero(_clickable(target[z], hu, z))
     i = int(rng.integers(len(ys)))
     return clicks + [(ON_RANDOM_SLICE, (int(xs[i]), int(ys[i]), z))]
-
-
-def _pixels(bone_slice: np.ndarray, hu: np.ndarray | None, z: int) -> tuple[np.ndarray, np.ndarray]:
-    """The (ys, xs) a person may click on one slice of the bone."""
-    if hu is not None and (bone_slice & _clickable(hu[z])).any():
-        return np.nonzero(bone_slice & _clickable(hu[z]))
-    return np.nonzero(bone_slice)
 
 
 def _score_click(model: Model, hu: np.ndarray, labels: np.ndarray, value: int, target: np.ndarray,

@@ -94,11 +94,11 @@ def blend_checkpoints(tuned: str | Path, start: str | Path, share: float) -> dic
     if not 0.0 <= share <= 1.0:
         raise InputError(f"--share must be in [0, 1], got {share}")
     end, origin = load_checkpoint(tuned), load_checkpoint(start)
-    if end.get("group") != origin.get("group") and not _grew_from(end.get("group"), origin.get("group")):
+    grows = end.get("group") != origin.get("group")
+    if grows and not _grew_from(end.get("group"), origin.get("group")):
         raise InputError(f"{start}: a {origin.get('group')} model cannot be the start of {tuned} "
                          f"({end.get('group')}); name the model its fine-tune started from")
-    grows = end.get("group") != origin.get("group")
-    first = {k: _fitted(v, origin["model"].get(k), grows) for k, v in end["model"].items()}
+    first = {k: fitted_weight(v, origin["model"].get(k), grows) for k, v in end["model"].items()}
     mismatched = [k for k, v in first.items() if v is None]
     if mismatched or len(origin["model"]) != len(end["model"]):
         raise InputError(f"{start}: its weights do not fit {tuned} ({(mismatched or ['tensor count'])[0]}); "
@@ -112,9 +112,10 @@ def _grew_from(group: str | None, source: str | None) -> bool:
     return group in GROUPS and source in GROUPS and GROUPS[group].grows_from(GROUPS[source])
 
 
-def _fitted(own: torch.Tensor, value: torch.Tensor | None, grows: bool) -> torch.Tensor | None:
-    """The start's weight in the shape of the fine-tune's (grown by grown_input where the fine-tune's
-    group grew from the start's); None where it does not fit."""
+def fitted_weight(own: torch.Tensor, value: torch.Tensor | None, grows: bool) -> torch.Tensor | None:
+    """A saved weight `value` for a network whose own is `own`: as it is where the shapes agree, grown
+    by grown_input where the network's group grew from the saved one's (`grows`); None where it does
+    not fit (a blend's start, a walk model's --init)."""
     if value is None or value.shape == own.shape:
         return value
     return grown_input(own, value) if grows else None

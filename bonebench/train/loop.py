@@ -24,7 +24,7 @@ from bonebench.data.splits import Split, make_split
 from bonebench.errors import InputError
 from bonebench.protocol.kinds import RESTORATION
 from bonebench.protocol.run_folders import RunLayout
-from bonebench.train.checkpoint import FINE_TUNE_SETTINGS, grown_input, load_checkpoint, save_checkpoint
+from bonebench.train.checkpoint import FINE_TUNE_SETTINGS, fitted_weight, grown_input, load_checkpoint, save_checkpoint
 from bonebench.train.config import TRAIN_LAYERS, TrainConfig
 from bonebench.train.groups import GROUPS, ModelGroup, build_model, get_group, model_name
 from bonebench.train.precision import Compute, denormals_flushed, pick_device
@@ -135,8 +135,7 @@ def load_finetune_weights(model: torch.nn.Module, path: str, group: ModelGroup, 
     weights = dict(payload["model"])
     if grows:
         own = model.state_dict()
-        weights = {k: grown_input(own[k], v) if k in own and own[k].shape != v.shape else v
-                   for k, v in weights.items()}
+        weights = {k: fitted_weight(own[k], v, grows) if k in own else v for k, v in weights.items()}
     try:
         model.load_state_dict(weights)
     except RuntimeError:  # missing, extra or misshapen tensors (None where a weight could not grow)
