@@ -6,7 +6,7 @@ one picture per region into OUT. Besides the innermost click, each bone is score
 
     python tools/one_click_eval.py OUT [--model M.onnx] [--per-region 2] [--size 192] [--slices 40]
                                    [--openkbp ../shared/data/openkbp-mandible] [--random-clicks 5] [--seed 0]
-                                   [--max-seeds 3] [--tuning] [--keep-carried 0|1]
+                                   [--max-seeds 3] [--tuning] [--keep-carried 0|1] [--arm-reach 24]
 
 --tuning scores other phantoms (seeds 1200.., in neither training nor the held-out table) and the
 OpenKBP validation patients instead: runtime rules are chosen there, never on the table they report.
@@ -92,7 +92,10 @@ def main() -> None:
     parser.add_argument("--tuning", action="store_true", help="the tuning phantoms and OpenKBP validation patients")
     parser.add_argument("--keep-carried", type=int, choices=(0, 1), default=int(interactive.KEEP_CARRIED),
                         help="neighbour-mask models: keep predicted pieces on the carried mask")
+    parser.add_argument("--arm-reach", type=float, default=interactive.ARM_REACH or 0,
+                        help="model pixels: also seed each piece's arms this far from its core (0: off)")
     args = parser.parse_args()
+    interactive.ARM_REACH = args.arm_reach or None
     interactive.MAX_SEEDS = args.max_seeds
     interactive.KEEP_CARRIED = bool(args.keep_carried)
     model = Model(args.model, device="cpu")

@@ -139,6 +139,66 @@ def test_a_long_piece_seeds_the_next_slice_along_its_length():
     assert _piece_seeds(disc, gap) == [tuple(innermost_points(disc)[0])]
 
 
+def test_the_arms_of_a_piece_get_seeds_and_a_round_or_oval_piece_none():
+    """A glenoid with the scapular blade leaving it as a thin line: the spread seeds stay in the
+    glenoid (the blade is too shallow), the arm seeds go on the blade, far from the glenoid; a disc
+    and an oval as long as a tibial plateau have no arm, so they keep their seeds."""
+    from bonebench.runtime.interactive import _arm_seeds, _piece_seeds
+
+    yy, xx = np.mgrid[0:80, 0:120]
+    shoulder = (np.hypot(yy - 40, xx - 20) < 10).astype(np.uint8)  # the glenoid
+    shoulder[39:42, 20:110] = 1  # the blade, 3 pixels thick
+    gap = (16, 16)
+    seeds = _piece_seeds(shoulder, gap)
+    assert all(x < 32 for _, x in seeds)
+    arms = _arm_seeds(shoulder, gap, seeds, 24)
+    assert arms and all(shoulder[y, x] and x > 20 + 24 for y, x in arms)
+    assert _arm_seeds(shoulder, gap, seeds, 200) == []  # nothing that far
+    assert _arm_seeds(shoulder, (64, 64), seeds, 24) == []  # reach counts model pixels: 4 volume pixels each here
+    disc = (np.hypot(yy - 40, xx - 60) < 20).astype(np.uint8)
+    oval = ((yy - 40) ** 2 / 15 ** 2 + (xx - 60) ** 2 / 23 ** 2 < 1).astype(np.uint8)
+    for piece in (disc, oval):
+        assert _arm_seeds(piece, gap, _piece_seeds(piece, gap), 24) == []
+
+
+def test_a_piece_only_an_arm_seed_found_stays_where_it_continues_the_previous_slice():
+    from bonebench.runtime.interactive import _drop_arm_pieces
+
+    previous = np.zeros((40, 60), np.uint8)
+    previous[10:20, 5:15] = 1  # the core
+    previous[14:16, 15:50] = 1  # an arm
+    result = previous.copy()
+    result[14:16, 15:20] = 0  # the arm comes apart from the core on this slice
+    result[30:36, 40:46] = 1  # and a neighbour that an arm seed landed on
+    kept = _drop_arm_pieces(result, [(15, 10)], [(15, 40), (32, 42)], previous)
+    assert kept[15, 40] and not kept[32:36, 40:46].any()  # the arm goes on, the neighbour goes
+    assert (kept[:, :40] == result[:, :40]).all()
+    assert _drop_arm_pieces(result, [(15, 10)], [], previous) is result
+
+
+def test_arm_seeds_follow_the_scapular_blade_from_a_click_on_the_glenoid(monkeypatch):
+    """A tuning shoulder phantom (seed 1314, in neither training nor the held-out table) with the
+    shipped model: below the glenoid the blade is a thin line of its own that the glenoid's seeds
+    never reach; seeded on its arm it is followed down (Dice 0.600 -> 0.891,
+    docs/results/one-click/README.md, "Seeds on a piece's arms")."""
+    import bonebench.runtime.interactive as interactive
+    from bonebench.data.phantoms import BONE_LABELS, PhantomShape, make_region_phantom
+    from bonebench.runtime.segment import segment
+    from bonebench.study.one_click import clicked_bone
+
+    hu, labels, geometry = make_region_phantom("shoulder", 1314, PhantomShape(size_xy=192, slices=40))
+    hu = hu.astype(np.float32)
+    target, click = clicked_bone(labels == BONE_LABELS["scapula"], hu)
+    model = Model(device="cpu", threads=1)
+    masks = {}
+    for reach in (None, 24.0):
+        monkeypatch.setattr(interactive, "ARM_REACH", reach)
+        masks[reach] = segment(hu, model, [click], spacing=geometry.spacing).mask > 0
+    assert dice(target, masks[24.0]) > dice(target, masks[None]) + 0.2
+    added = masks[24.0] & ~masks[None]
+    assert (added & target).sum() > 0.9 * added.sum()
+
+
 def test_predicted_pieces_that_continue_the_mask_on_a_neighbouring_slice_join_it(monkeypatch):
     """The knee femur: the walk keeps only the clicked pieces of each slice, so a condyle that joins the
     shaft on other slices is lost; the fill adds it back from there (v4 on a held-out knee phantom:
