@@ -295,7 +295,12 @@ def _all_slices_complete(task, prepared, model, compute):
 
 @pytest.mark.parametrize("group", ["inter", "inter-prev"])
 def test_rounds_on_the_active_slices_give_the_batch_of_all_slices(phantom_dataset, tiny_checkpoints, group):
-    """Predicting only the slices still interacting changes no click: the same batches, bit for bit."""
+    """Predicting only the slices still interacting changes no click: the same batches, bit for bit, but
+    for the previous-mask channel (SegInterPrev), which holds the predicted probabilities: a convolution
+    over 16 slices and over fewer may round differently (oneDNN picks its kernels by batch size; seen at
+    one thread), so there it may differ in the last bits."""
+    from bonebench.protocol.network import PREVIOUS_MASK
+
     dataset = Dataset(phantom_dataset)
     best = load_checkpoint(tiny_checkpoints[group])
     config = TrainConfig.from_dict({**best["config"], "batch_size": 16})
@@ -309,7 +314,9 @@ def test_rounds_on_the_active_slices_give_the_batch_of_all_slices(phantom_datase
         prepared = old.prepare()
         rounds += int(prepared.interactions.max()) - 1
         b = _all_slices_complete(old, prepared, model, CPU_FP32)
-        assert np.array_equal(a.inputs, b[0]) and np.array_equal(a.targets, b[1])
+        exact = [c for c in range(a.inputs.shape[1]) if not (get_group(group).prev_mask and c == PREVIOUS_MASK)]
+        assert np.array_equal(a.inputs[:, exact], b[0][:, exact]) and np.array_equal(a.targets, b[1])
+        np.testing.assert_allclose(a.inputs, b[0], rtol=0, atol=1e-5)
     assert rounds >= 4  # the batches did go through correction rounds
 
 
