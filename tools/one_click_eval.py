@@ -27,6 +27,7 @@ from bonebench.data.dataset import Dataset
 from bonebench.data.phantoms import BONE_LABELS, REGIONS, PhantomShape, make_region_phantom
 from bonebench.data.splits import make_split
 from bonebench.data.volume_io import read_volume
+from bonebench.protocol import walk_seeds
 from bonebench.runtime import interactive
 from bonebench.runtime.segment import segment
 from bonebench.runtime.session import Model
@@ -87,7 +88,7 @@ def main() -> None:
     parser.add_argument("--openkbp", type=Path, default=None)
     parser.add_argument("--random-clicks", type=int, default=RANDOM_ON_LARGEST)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--max-seeds", type=int, default=interactive.MAX_SEEDS,
+    parser.add_argument("--max-seeds", type=int, default=walk_seeds.MAX_SEEDS,
                         help="walk seeds per piece (1: the innermost point only)")
     parser.add_argument("--tuning", action="store_true", help="the tuning phantoms and OpenKBP validation patients")
     parser.add_argument("--keep-carried", type=int, choices=(0, 1), default=int(interactive.KEEP_CARRIED),
@@ -96,7 +97,7 @@ def main() -> None:
                         help="model pixels: also seed each piece's arms this far from its core (0: off)")
     args = parser.parse_args()
     interactive.ARM_REACH = args.arm_reach or None
-    interactive.MAX_SEEDS = args.max_seeds
+    walk_seeds.MAX_SEEDS = args.max_seeds
     interactive.KEEP_CARRIED = bool(args.keep_carried)
     model = Model(args.model, device="cpu")
     args.out.mkdir(parents=True, exist_ok=True)

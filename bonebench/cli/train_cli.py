@@ -218,6 +218,10 @@ def inter(label: str = LABEL, patients: int = PATIENTS,
               None, "--bone-end-rate", min=0.0, max=1.0, metavar="SHARE", show_default="0",
               help="--neighbour-mask: share of patches where a bone ends that train its end (the walk's "
                    "seeds on what lies beyond it; the answer is nothing)"),
+          walk_arms: Optional[float] = typer.Option(
+              None, "--walk-arms", min=0.0, metavar="REACH", show_default="0",
+              help="--neighbour-mask: click the walked slices with the runtime's seeds (spread along each piece, "
+                   "and on its arms REACH model pixels from its core) instead of each piece's innermost point"),
           loss: str = LOSS, *, shared: dict) -> None:
     """Train SegInter: image + foreground/background click maps in, the clicked bone out; --init with a
     trained click model (the shipped one: bonebench/runtime/models/default.onnx) fine-tunes it on your
@@ -229,7 +233,7 @@ def inter(label: str = LABEL, patients: int = PATIENTS,
            patients=patients,
            init=str(init or ""), labels=labels, click_sigma=click_sigma, max_interactions=max_interactions,
            background_rate=background_rate, random_click_rate=random_click_rate, one_piece_rate=one_piece_rate,
-           flip_rate=flip_rate, bone_end_rate=bone_end_rate,
+           flip_rate=flip_rate, bone_end_rate=bone_end_rate, walk_arms=walk_arms,
            train_layers=train_layers, loss=loss)
 
 

@@ -84,14 +84,16 @@ def one_piece(mask: np.ndarray, points: np.ndarray, rng: np.random.Generator) ->
 
 def first_clicks(targets: np.ndarray, hidden: np.ndarray | None = None, *, spare: int = 0,
                  rng: np.random.Generator | None = None, random_rate: float = 0.0,
-                 one_piece_rate: float = 0.0) -> ClickSet:
+                 one_piece_rate: float = 0.0, given: dict[int, np.ndarray] | None = None) -> ClickSet:
     """A ClickSet with a positive click at the innermost point of each bone instance of each target;
     where `hidden` holds objects whose target was turned all-background, a negative click on each of
     those instead. With `rng`, a `random_rate` share of the slices get their first clicks at a random
     pixel of each instance instead (training for clicks as people place them), and a `one_piece_rate`
     share of the targets cut into several pieces get one click only, on one of their big pieces
-    (one_piece: the walk's view of a slice). `spare` leaves room for that many corrective clicks per
-    slice. A rate of 0 draws nothing from `rng`."""
+    (one_piece: the walk's view of a slice). `given` maps slices to their positive first clicks ((k, 2)
+    rows, columns: the walk's seeds), which replace the drawn ones (the draws are still made, so the
+    other slices get the same clicks). `spare` leaves room for that many corrective clicks per slice. A
+    rate of 0 draws nothing from `rng`."""
     per_slice = []
     for b in range(targets.shape[0]):
         negative = hidden is not None and bool(hidden[b].any())
@@ -101,6 +103,8 @@ def first_clicks(targets: np.ndarray, hidden: np.ndarray | None = None, *, spare
         several = not negative and len(points) > 1 and rng is not None and one_piece_rate > 0
         if several and rng.random() < one_piece_rate:
             points = one_piece(objects, points, rng)
+        if given is not None and b in given:
+            points = given[b]
         per_slice.append((points, not negative))
     capacity = max((len(points) for points, _ in per_slice), default=0) + spare
     clicks = ClickSet(targets.shape[0], targets.shape[1:], max(capacity, 1))

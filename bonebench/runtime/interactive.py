@@ -55,8 +55,9 @@ from typing import Callable, Sequence
 import numpy as np
 
 from bonebench.errors import InputError
-from bonebench.kernels import distance_transform, label_components
+from bonebench.kernels import label_components
 from bonebench.protocol.clicks import ClickSet
+from bonebench.protocol import walk_seeds
 from bonebench.protocol.network import THRESHOLD, network_input
 from bonebench.runtime.scaling import SliceScale, check_spacing
 from bonebench.runtime.stop_rules import StopRules
@@ -66,17 +67,12 @@ AIR_HU = -400.0
 SHRINK, LEAK = 0.1, 6.0
 MIN_OVERLAP = 0.3  # share of a new slice's mask that must overlap the previous slice's mask
 DEFAULT_RULES = StopRules(SHRINK, LEAK, MIN_OVERLAP)  # without a slice thickness; with one: StopRules.for_slices
-MIN_PIECE = 4  # pixels: smaller pieces of a slice's mask seed no click in the next slice
 FILL_PIECES = True  # a switch for measuring the rule (tools, tests); always on for users
 PIECE_OVERLAP = 0.3  # share of an unclicked predicted piece that must overlap a neighbouring slice's mask
 FILL_ROUNDS = 4
-SEED_GAP = 16  # model pixels between the walk's seeds on one long piece
-MAX_SEEDS = 3  # seeds per piece of the previous slice's mask
-DEEP_SHARE = 0.8  # seeds lie where the piece is at least this share of its deepest (0.5 reached the rim)
 KEEP_CARRIED = False  # neighbour-mask models: also keep predicted pieces on the carried mask (off: measured)
 ARM_REACH: float | None = None  # model pixels: also seed a piece's arms this far from its thick core (off: measured)
 ARM_OVERLAP = 0.5  # share of a piece only an arm seed found that must lie on the previous slice's mask
-MAX_ARMS = 2  # arm seeds per piece
 
 
 @dataclass
@@ -200,12 +196,12 @@ class InteractiveSession:
         previous = self.mask[start]
         z = start + step
         while 0 <= z < self.hu.shape[0] and z not in self.clicks:
-            gap = self.scale.window_sides(SEED_GAP)
-            seeds = _piece_seeds(previous, gap)
+            gap = self.scale.window_sides(walk_seeds.SEED_GAP)
+            seeds = walk_seeds.piece_seeds(previous, gap)
             if not seeds:
                 self.stops[(start, step)] = (z, "no piece to seed")
                 return
-            arms = _arm_seeds(previous, gap, seeds, ARM_REACH) if ARM_REACH else []
+            arms = walk_seeds.arm_seeds(previous, gap, seeds, ARM_REACH) if ARM_REACH else []
             self._remember(action, z)
             self.clicks[z] = [(y, x, True) for y, x in seeds + arms]
             result = _drop_arm_pieces(self._segment_slice(z, z - step), seeds, arms, previous)
@@ -307,7 +303,7 @@ class InteractiveSession:
             if 0 <= n < self.mask.shape[0]:
                 nearby |= self.mask[n] > 0
         sizes, lying = _lying_on(labels, count, nearby)
-        joining = np.flatnonzero(lying & (sizes >= MIN_PIECE))
+        joining = np.flatnonzero(lying & (sizes >= walk_seeds.MIN_PIECE))
         joining = joining[joining > 0]
         if not len(joining):
             return False
@@ -338,68 +334,6 @@ def _lying_on(labels: np.ndarray, count: int, mask: np.ndarray) -> tuple[np.ndar
     return sizes, on >= PIECE_OVERLAP * sizes
 
 
-def _pieces(mask: np.ndarray) -> tuple[int, int, np.ndarray, np.ndarray, np.ndarray]:
-    """The mask's bounding box (y0, x0), its 8-connected pieces' labels, per-label pixel counts and the
-    depth of each pixel in it (outside the box is background: same depths, less work)."""
-    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
-    y0, x0 = rows[0], cols[0]
-    box = mask[y0:rows[-1] + 1, x0:cols[-1] + 1] > 0
-    labels, count = label_components(box, 8)
-    depth = distance_transform(box, border_is_background=True)
-    sizes = np.bincount(labels.ravel(), minlength=count + 1)
-    sizes[0] = 0  # the background is no piece
-    return int(y0), int(x0), labels, sizes, depth
-
-
-def _piece_seeds(mask: np.ndarray, gap_yx: tuple[int, int]) -> list[tuple[int, int]]:
-    """Seeds for the next slice: the innermost point of every piece (8-connected component) of at
-    least MIN_PIECE pixels and, on a long piece, up to MAX_SEEDS - 1 more of its deep pixels, each
-    the farthest from the seeds so far while at least `gap_yx` pixels (rows, columns) from them."""
-    if not mask.any():
-        return []
-    y0, x0, labels, sizes, depth = _pieces(mask)
-    ys, xs = np.nonzero(labels)
-    owner = labels[ys, xs]
-    seeds = []
-    for piece in np.flatnonzero(sizes >= MIN_PIECE):
-        py, px = ys[owner == piece], xs[owner == piece]
-        seeds += [(y + y0, x + x0) for y, x in _spread(py, px, depth[py, px], gap_yx)]
-    return seeds
-
-
-def _arm_seeds(mask: np.ndarray, gap_yx: tuple[int, int], seeds: list[tuple[int, int]],
-               reach: float) -> list[tuple[int, int]]:
-    """Seeds on the arms of each piece: its parts at least `reach` model pixels from the piece's core
-    (pixels at least DEEP_SHARE of its deepest), where the spread seeds never go. A scapula's blade
-    leaves the glenoid as a thin line and a mandible's rami leave the chin: seeded only at the thick
-    core, the walk follows the glenoid or the chin and loses the rest. Per arm (8-connected, at least
-    MIN_PIECE pixels) its deepest pixel, at least one gap from the piece's other seeds; at most MAX_ARMS
-    per piece, the farthest arms first. A round or oval piece has no pixel that far from its core."""
-    if not mask.any():
-        return []
-    y0, x0, labels, sizes, depth = _pieces(mask)
-    to_model = (SEED_GAP / gap_yx[0], SEED_GAP / gap_yx[1])  # model pixels per volume pixel
-    arms = []
-    for piece in np.flatnonzero(sizes >= MIN_PIECE):
-        inside = labels == piece
-        chosen = [(y, x) for y, x in seeds if inside[y - y0, x - x0]]  # this piece's spread seeds
-        core = inside & (depth >= DEEP_SHARE * depth[inside].max())
-        far = distance_transform(~core, to_model)
-        found = []
-        arm_labels, count = label_components(inside & (far >= reach), 8)
-        for arm in range(1, count + 1):
-            ys, xs = np.nonzero(arm_labels == arm)
-            if len(ys) < MIN_PIECE:
-                continue
-            i = int(np.argmax(depth[ys, xs] + 1e-3 * far[ys, xs]))  # deepest, the farthest of equals
-            point = (int(ys[i]) + y0, int(xs[i]) + x0)
-            if all(((point[0] - y) / gap_yx[0]) ** 2 + ((point[1] - x) / gap_yx[1]) ** 2 >= 1 for y, x in chosen):
-                found.append((float(far[ys[i], xs[i]]), point))
-                chosen.append(point)
-        arms += [point for _, point in sorted(found, reverse=True)[:MAX_ARMS]]
-    return arms
-
-
 def _drop_arm_pieces(result: np.ndarray, seeds: list[tuple[int, int]], arms: list[tuple[int, int]],
                      previous: np.ndarray) -> np.ndarray:
     """A piece of the walked slice's mask that only arm seeds found stays where at least ARM_OVERLAP of
@@ -414,22 +348,6 @@ def _drop_arm_pieces(result: np.ndarray, seeds: list[tuple[int, int]], arms: lis
         if (inside & (previous > 0)).sum() < ARM_OVERLAP * inside.sum():
             result = np.where(inside, 0, result).astype(result.dtype)
     return result
-
-
-def _spread(ys: np.ndarray, xs: np.ndarray, depth: np.ndarray, gap_yx: tuple[int, int]) -> list[tuple[int, int]]:
-    """The deepest pixel (first in raster order), then farthest-point picks among the deep pixels."""
-    chosen = [int(np.argmax(depth))]
-    deep = np.flatnonzero(depth >= DEEP_SHARE * depth.max())
-    deep_y, deep_x = ys[deep], xs[deep]
-    far = np.full(len(deep), np.inf)
-    while len(chosen) < MAX_SEEDS:
-        y, x = ys[chosen[-1]], xs[chosen[-1]]
-        far = np.minimum(far, ((deep_y - y) / gap_yx[0]) ** 2 + ((deep_x - x) / gap_yx[1]) ** 2)
-        best = int(np.argmax(far))
-        if far[best] < 1:
-            break
-        chosen.append(int(deep[best]))
-    return [(int(ys[i]), int(xs[i])) for i in chosen]
 
 
 def stop_rule(result: np.ndarray, previous: np.ndarray, rules: StopRules = DEFAULT_RULES) -> str:

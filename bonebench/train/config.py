@@ -52,6 +52,7 @@ class TrainConfig:
     one_piece_rate: float = 0.0  # share of multi-piece targets whose first click marks one big piece only
     flip_rate: float = 0.0  # share of interactive training patches mirrored left-right (few-patient fine-tunes)
     bone_end_rate: float = 0.0  # SegInterWalk: share of patches with a bone ending there that train its end
+    walk_arms: float = 0.0  # SegInterWalk: walk clicks are the runtime's seeds, arms at this reach (model px); 0: innermost
     labels: str = ""  # comma list for multi-bone interactive training, e.g. "fibula,tibia"
     pixel_mm: float = 0.0  # in-plane pixel size (mm) datasets are resampled to when loaded; 0: as stored
 
@@ -122,6 +123,8 @@ def make_config(preset: str, **overrides) -> TrainConfig:
             raise InputError(f"{name.replace('_', '-')} must be in [0, 1], got {getattr(config, name)}")
     if not config.click_sigma > 0:
         raise InputError(f"click-sigma must be positive, got {config.click_sigma}")
+    if not (math.isfinite(config.walk_arms) and config.walk_arms >= 0):
+        raise InputError(f"walk-arms must be a reach in model pixels, at least 0, got {config.walk_arms}")
     check_pixel_mm(config.pixel_mm, "pixel-mm")
     return config
 

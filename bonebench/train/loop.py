@@ -150,6 +150,9 @@ def _check_group_settings(group: ModelGroup, config: TrainConfig) -> None:
     if config.bone_end_rate and not group.neighbour_mask:
         raise InputError("--bone-end-rate trains where a walk carries a bone's mask past its end: "
                          "add --neighbour-mask (SegInterWalk)")
+    if config.walk_arms and not group.neighbour_mask:
+        raise InputError("--walk-arms clicks as the walk seeds a slice from the one it came from: "
+                         "add --neighbour-mask (SegInterWalk)")
 
 
 def set_learning_rate(optimizer: torch.optim.Optimizer, config: TrainConfig, iteration: int) -> None:

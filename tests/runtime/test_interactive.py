@@ -4,6 +4,7 @@ import pytest
 from bonebench.data.phantoms import TIBIA
 from bonebench.errors import InputError
 from bonebench.kernels import dice
+from bonebench.protocol import walk_seeds
 from bonebench.runtime.interactive import InteractiveSession
 from bonebench.runtime.session import DEFAULT_MODEL, Model
 from tests.conftest import right_fibula
@@ -97,7 +98,7 @@ def test_a_background_click_on_a_propagated_slice_cuts_the_propagation(leg_volum
 
 
 def test_stop_rules():
-    from bonebench.runtime.interactive import _piece_seeds, stop_rule
+    from bonebench.runtime.interactive import stop_rule
 
     previous = np.zeros((40, 40), np.uint8)
     previous[10:20, 10:20] = 1
@@ -110,55 +111,6 @@ def test_stop_rules():
     speck = np.zeros_like(previous)
     speck[12, 12] = 1
     assert stop_rule(speck, previous) == "shrink"  # 1 % of the area
-    pieces = previous.copy()
-    pieces[30:33, 30:33] = 1
-    pieces[1, 1] = 1  # a stray pixel seeds nothing
-    assert sorted(_piece_seeds(pieces, (16, 16))) == [(14, 14), (31, 31)]
-
-
-def test_a_long_piece_seeds_the_next_slice_along_its_length():
-    """A mandible's body cut as a U, a hip bone's wing: the innermost point alone lies where the next
-    slice may have no bone (the chin, above the body where the rami go on), so a long piece also seeds
-    its deep pixels farthest apart, SEED_GAP apart at least; a round piece keeps its one seed."""
-    from bonebench.kernels import innermost_points
-    from bonebench.runtime.interactive import MAX_SEEDS, _piece_seeds
-
-    u = np.zeros((80, 80), np.uint8)
-    u[60:66, 10:70] = 1  # the body
-    u[15:66, 10:16] = 1  # and the two sides
-    u[15:66, 64:70] = 1
-    gap = (16, 16)
-    seeds = _piece_seeds(u, gap)
-    assert seeds[0] == tuple(innermost_points(u)[0])
-    assert 2 <= len(seeds) <= MAX_SEEDS
-    assert all(u[y, x] for y, x in seeds)
-    ys, xs = np.array(seeds).T
-    assert np.hypot(ys[:, None] - ys, xs[:, None] - xs)[np.triu_indices(len(seeds), 1)].min() >= gap[0]
-    assert {x < 20 for _, x in seeds} == {True, False}  # both sides seeded
-    disc = (np.hypot(*np.mgrid[-40:40, -40:40]) < 12).astype(np.uint8)
-    assert _piece_seeds(disc, gap) == [tuple(innermost_points(disc)[0])]
-
-
-def test_the_arms_of_a_piece_get_seeds_and_a_round_or_oval_piece_none():
-    """A glenoid with the scapular blade leaving it as a thin line: the spread seeds stay in the
-    glenoid (the blade is too shallow), the arm seeds go on the blade, far from the glenoid; a disc
-    and an oval as long as a tibial plateau have no arm, so they keep their seeds."""
-    from bonebench.runtime.interactive import _arm_seeds, _piece_seeds
-
-    yy, xx = np.mgrid[0:80, 0:120]
-    shoulder = (np.hypot(yy - 40, xx - 20) < 10).astype(np.uint8)  # the glenoid
-    shoulder[39:42, 20:110] = 1  # the blade, 3 pixels thick
-    gap = (16, 16)
-    seeds = _piece_seeds(shoulder, gap)
-    assert all(x < 32 for _, x in seeds)
-    arms = _arm_seeds(shoulder, gap, seeds, 24)
-    assert arms and all(shoulder[y, x] and x > 20 + 24 for y, x in arms)
-    assert _arm_seeds(shoulder, gap, seeds, 200) == []  # nothing that far
-    assert _arm_seeds(shoulder, (64, 64), seeds, 24) == []  # reach counts model pixels: 4 volume pixels each here
-    disc = (np.hypot(yy - 40, xx - 60) < 20).astype(np.uint8)
-    oval = ((yy - 40) ** 2 / 15 ** 2 + (xx - 60) ** 2 / 23 ** 2 < 1).astype(np.uint8)
-    for piece in (disc, oval):
-        assert _arm_seeds(piece, gap, _piece_seeds(piece, gap), 24) == []
 
 
 def test_a_piece_only_an_arm_seed_found_stays_where_it_continues_the_previous_slice():
@@ -211,7 +163,7 @@ def test_predicted_pieces_that_continue_the_mask_on_a_neighbouring_slice_join_it
     hu, labels, geometry = make_region_phantom("knee", 938, PhantomShape(size_xy=128, slices=24))
     target, click = clicked_bone(labels == BONE_LABELS["femur"])
     v4 = Model(DEFAULT_MODEL.with_name("click_v4.onnx"), device="cpu", threads=1)
-    monkeypatch.setattr(interactive, "MAX_SEEDS", 1)  # spread seeds reach this condyle on their own (0.988)
+    monkeypatch.setattr(walk_seeds, "MAX_SEEDS", 1)  # spread seeds reach this condyle on their own (0.988)
     masks = {}
     for fill in (False, True):
         monkeypatch.setattr(interactive, "FILL_PIECES", fill)
@@ -241,7 +193,6 @@ def test_spread_seeds_follow_the_whole_u_of_a_real_mandible(openkbp, monkeypatch
     """OpenKBP test patient pt_167 (3.9 mm pixels, 2.5 mm slices), one click at the innermost point: with
     one seed per piece the walk's click sits at the chin and the model takes part of the U; seeds spread
     along it take the whole (click_v5: Dice 0.677 -> 0.807)."""
-    import bonebench.runtime.interactive as interactive
     from bonebench.data.dataset import Dataset
     from bonebench.data.volume_io import read_volume
     from bonebench.runtime.segment import segment
@@ -252,9 +203,9 @@ def test_spread_seeds_follow_the_whole_u_of_a_real_mandible(openkbp, monkeypatch
     truth, _ = read_volume(case.label_path)
     target, click = clicked_bone(truth > 0)
     v5 = Model(DEFAULT_MODEL.with_name("click_v5.onnx"), device="cpu", threads=1)
-    scores, spread = {}, interactive.MAX_SEEDS
+    scores, spread = {}, walk_seeds.MAX_SEEDS
     for seeds in (1, spread):
-        monkeypatch.setattr(interactive, "MAX_SEEDS", seeds)
+        monkeypatch.setattr(walk_seeds, "MAX_SEEDS", seeds)
         mask = segment(hu.astype(np.float32), v5, [click], spacing=geometry.spacing).mask > 0
         scores[seeds] = dice(target, mask)
     assert scores[spread] > scores[1] + 0.08

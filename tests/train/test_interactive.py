@@ -439,3 +439,35 @@ def test_bone_end_rate_trains_the_walk_past_a_bone_end(tmp_path):
               show_progress=False)
     with pytest.raises(InputError, match="bone-end-rate"):
         _config(data, group="inter-walk", bone_end_rate=1.5)
+
+
+def test_walk_arms_click_the_walked_slices_with_the_runtime_walk_s_seeds(tmp_path):
+    """--walk-arms REACH (SegInterWalk): a slice clicked where the walk clicks gets the runtime's seeds
+    on the carried mask (protocol.walk_seeds: spread along each piece and on its arms) instead of each
+    piece's innermost point; every other draw is the same, so the patches, targets, carried masks and
+    the other slices' clicks are those of a run without it. Other groups refuse it."""
+    from bonebench.protocol.walk_seeds import SEED_GAP, arm_seeds, piece_seeds
+
+    data = _knee_dataset(tmp_path / "knees")
+    split = make_split(Dataset(data).case_ids, 0)
+    plain, seeded = (get_group("inter-walk").make_task(
+        _config(data, group="inter-walk", labels="femur,tibia,patella,fibula", patients=len(split.train),
+                background_rate=0.0, batch_size=64, patch_size=64, walk_arms=reach), Dataset(data), split).prepare()
+        for reach in (0.0, 6.0))
+    assert np.array_equal(plain.targets, seeded.targets)
+    assert np.array_equal(plain.inputs[:, [0, 3]], seeded.inputs[:, [0, 3]])
+    gap, changed, arms = (SEED_GAP, SEED_GAP), 0, 0
+    for b in range(len(plain.targets)):
+        before = plain.clicks.coords[b, :plain.clicks.count[b]].tolist()
+        after = seeded.clicks.coords[b, :seeded.clicks.count[b]].tolist()
+        if before != after:
+            carried = seeded.inputs[b, 3] > 0
+            seeds = piece_seeds(carried, gap)
+            on_arms = arm_seeds(carried, gap, seeds, 6.0)
+            assert after == [list(p) for p in seeds + on_arms]
+            changed, arms = changed + 1, arms + len(on_arms)
+    assert changed > 0 and arms > 0
+    with pytest.raises(InputError, match="--neighbour-mask"):
+        train(_config(data, group="inter", labels="femur,tibia", walk_arms=6.0), tmp_path / "x", show_progress=False)
+    with pytest.raises(InputError, match="walk-arms"):
+        _config(data, group="inter-walk", walk_arms=-1.0)

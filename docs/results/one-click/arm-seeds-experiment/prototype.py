@@ -15,10 +15,11 @@ import sys
 import numpy as np
 
 from bonebench.kernels import label_components
+from bonebench.protocol import walk_seeds
 from bonebench.runtime import interactive
 
 arm_seeds_of_slice = []  # the arm seeds of the slice being walked
-landed_arm_seeds = interactive._arm_seeds
+landed_arm_seeds = walk_seeds.arm_seeds
 landed_segment_slice = interactive.InteractiveSession._segment_slice
 
 
@@ -52,7 +53,7 @@ def separate_call(self, z, carried=None):
     return result
 
 
-interactive._arm_seeds = recorded_arm_seeds
+walk_seeds.arm_seeds = recorded_arm_seeds
 interactive.InteractiveSession._segment_slice = separate_call
 sys.argv = ["tools/one_click_eval.py"] + sys.argv[1:]
 sys.path.insert(0, "tools")
