@@ -220,8 +220,8 @@ def inter(label: str = LABEL, patients: int = PATIENTS,
                    "seeds on what lies beyond it; the answer is nothing)"),
           walk_arms: Optional[float] = typer.Option(
               None, "--walk-arms", min=0.0, metavar="REACH", show_default="0",
-              help="--neighbour-mask: click the walked slices with the runtime's seeds (spread along each piece, "
-                   "and on its arms REACH model pixels from its core) instead of each piece's innermost point"),
+              help="--neighbour-mask: click walked slices as the runtime's walk does, arm seeds at REACH model "
+                   "pixels (0: each piece's innermost point)"),
           loss: str = LOSS, *, shared: dict) -> None:
     """Train SegInter: image + foreground/background click maps in, the clicked bone out; --init with a
     trained click model (the shipped one: bonebench/runtime/models/default.onnx) fine-tunes it on your
