@@ -56,8 +56,8 @@ import numpy as np
 
 from bonebench.errors import InputError
 from bonebench.kernels import label_components
-from bonebench.protocol.clicks import ClickSet
 from bonebench.protocol import walk_seeds
+from bonebench.protocol.clicks import ClickSet
 from bonebench.protocol.network import THRESHOLD, network_input
 from bonebench.runtime.scaling import SliceScale, check_spacing
 from bonebench.runtime.stop_rules import StopRules
@@ -343,11 +343,12 @@ def _drop_arm_pieces(result: np.ndarray, seeds: list[tuple[int, int]], arms: lis
         return result
     labels, _ = label_components(result, 8)
     kept_by_seeds = {int(labels[p]) for p in seeds}
+    kept = result.copy()
     for piece in {int(labels[p]) for p in arms} - kept_by_seeds - {0}:
         inside = labels == piece
         if (inside & (previous > 0)).sum() < ARM_OVERLAP * inside.sum():
-            result = np.where(inside, 0, result).astype(result.dtype)
-    return result
+            kept[inside] = 0
+    return kept
 
 
 def stop_rule(result: np.ndarray, previous: np.ndarray, rules: StopRules = DEFAULT_RULES) -> str:
