@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from bonebench.kernels import click_maps_batch, innermost_points, label_components, next_click_batch
+from bonebench.protocol import walk_seeds
 from bonebench.protocol.network import InputSpec, network_input
 
 FOREGROUND, BACKGROUND, UNUSED = 1, 0, -1
@@ -137,14 +138,17 @@ def one_click_inputs(hu: np.ndarray, target: np.ndarray, spec: InputSpec) -> np.
     return network_input(hu, spec, first_clicks(target.astype(bool)))
 
 
-def walk_inputs(hu: np.ndarray, target: np.ndarray, spec: InputSpec) -> np.ndarray:
+def walk_inputs(hu: np.ndarray, target: np.ndarray, spec: InputSpec, walk_arms: float = 0.0) -> np.ndarray:
     """Network inputs for every slice as an upward propagation sees it, for neighbour-mask models: the
     slice below's true mask in the neighbour channel and a click at the innermost point of each of its
-    pieces (the slice's own bones where the slice below shows none: where a walk would start).
-    Validation of SegInterWalk, beside one_click_inputs (the first click, nothing carried yet)."""
+    pieces (the slice's own bones where the slice below shows none: where a walk would start); with
+    `walk_arms` (a reach in model pixels), the walk's own seeds on the slice below's mask instead, as
+    training clicks with `--walk-arms`. Validation of SegInterWalk, beside one_click_inputs (the first
+    click, nothing carried yet)."""
     target = target.astype(bool)
     below = np.zeros_like(target)
     below[1:] = target[:-1]
     carried = below.any(axis=(1, 2))
     clicked = np.where(carried[:, None, None], below, target)
-    return network_input(hu, spec, first_clicks(clicked), neighbour=below)
+    given = walk_seeds.walk_clicks(below, np.flatnonzero(carried), walk_arms) if walk_arms else None
+    return network_input(hu, spec, first_clicks(clicked, given=given), neighbour=below)

@@ -1,6 +1,7 @@
 """Where the walk clicks the next slice (runtime.interactive propagates; training clicks its SegInterWalk
-slices the same way with `bb-train inter --walk-arm-reach`): the seeds of every piece of the previous
-slice's mask, in pixels of the mask's grid, with `gap_yx` the pixels that make SEED_GAP model pixels.
+slices the same way with `bb-train inter --walk-arms`, and so does its validation's walk view): the seeds
+of every piece of the previous slice's mask, in pixels of the mask's grid, with `gap_yx` the pixels that
+make SEED_GAP model pixels.
 
 The innermost point of each piece; on a long piece up to MAX_SEEDS - 1 more of its deep pixels (at least
 DEEP_SHARE of its deepest), farthest apart and SEED_GAP model pixels from each other (a mandible's U, a
@@ -80,6 +81,20 @@ def arm_seeds(mask: np.ndarray, gap_yx: tuple[int, int], seeds: list[tuple[int, 
                 chosen.append(point)
         arms += [point for _, point in sorted(found, reverse=True)[:MAX_ARMS]]
     return arms
+
+
+def walk_clicks(masks: np.ndarray, rows: np.ndarray, reach: float) -> dict[int, np.ndarray]:
+    """The first clicks of slices `rows` of a stack of carried masks at the model's pixel size (training
+    patches, validation slices) as the walk places them on the previous slice's mask: the spread seeds
+    and the arm seeds at `reach` model pixels, (k, 2) rows per slice. A slice whose pieces are all too
+    small to seed the walk gets none (its caller keeps the innermost points)."""
+    gap = (SEED_GAP, SEED_GAP)
+    given = {}
+    for b in rows:
+        seeds = piece_seeds(masks[b], gap)
+        if seeds:
+            given[int(b)] = np.array(seeds + arm_seeds(masks[b], gap, seeds, reach), np.int64)
+    return given
 
 
 def _spread(ys: np.ndarray, xs: np.ndarray, depth: np.ndarray, gap_yx: tuple[int, int]) -> list[tuple[int, int]]:

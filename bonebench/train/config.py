@@ -52,7 +52,9 @@ class TrainConfig:
     one_piece_rate: float = 0.0  # share of multi-piece targets whose first click marks one big piece only
     flip_rate: float = 0.0  # share of interactive training patches mirrored left-right (few-patient fine-tunes)
     bone_end_rate: float = 0.0  # SegInterWalk: share of patches with a bone ending there that train its end
-    walk_arms: float = 0.0  # SegInterWalk: walk clicks are the runtime's seeds, arms at this reach (model px); 0: innermost
+    # SegInterWalk: walked slices (training and validation) clicked at the runtime's seeds, arms at this
+    # reach (model px); 0: each piece's innermost point
+    walk_arms: float = 0.0
     labels: str = ""  # comma list for multi-bone interactive training, e.g. "fibula,tibia"
     pixel_mm: float = 0.0  # in-plane pixel size (mm) datasets are resampled to when loaded; 0: as stored
 

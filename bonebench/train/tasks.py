@@ -157,19 +157,6 @@ def _partial(mask: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return mask & ((yy - ys[i]) * np.sin(angle) + (xx - xs[i]) * np.cos(angle) >= 0)
 
 
-def _walk_seeds(neighbour: np.ndarray, walk: np.ndarray, reach: float) -> dict[int, np.ndarray]:
-    """The first clicks of the walked slices (`walk` rows) as runtime.interactive's walk places them on
-    the neighbouring slice's mask: spread along each piece and on its arms `reach` model pixels from
-    its core (patches are at the model's pixel size: SEED_GAP pixels apart)."""
-    gap = (walk_seeds.SEED_GAP, walk_seeds.SEED_GAP)
-    given = {}
-    for b in np.flatnonzero(walk):
-        seeds = walk_seeds.piece_seeds(neighbour[b], gap)
-        if seeds:  # pieces too small to seed the walk keep their innermost points
-            given[int(b)] = np.array(seeds + walk_seeds.arm_seeds(neighbour[b], gap, seeds, reach), np.int64)
-    return given
-
-
 class _Clicking(NamedTuple):
     """An interactive minibatch after its first click, before the rounds that need the model."""
 
@@ -269,7 +256,8 @@ class InteractiveTask(SegmentationTask):
         if near_maps is not None:
             neighbour, walk = self._neighbours(near_maps, values, targets, hide)
             clicked = np.where(walk[:, None, None], neighbour, targets)
-        given = _walk_seeds(neighbour, walk, self.config.walk_arms) if self.config.walk_arms else None
+        reach = self.config.walk_arms
+        given = walk_seeds.walk_clicks(neighbour, np.flatnonzero(walk), reach) if reach else None
         clicks = first_clicks(clicked, hidden, spare=self.config.max_interactions, rng=self.rng,
                               random_rate=self.config.random_click_rate,
                               one_piece_rate=self.config.one_piece_rate, given=given)
@@ -301,7 +289,8 @@ class InteractiveTask(SegmentationTask):
         return self.complete(self.prepare(), model, compute)
 
     def validate(self, model: torch.nn.Module, compute: Compute) -> Validation:
-        value = interactive_validation_dice(model, self.val_cases, self.values, compute, self.spec)
+        value = interactive_validation_dice(model, self.val_cases, self.values, compute, self.spec,
+                                            walk_arms=self.config.walk_arms)
         return Validation(value, value)
 
     def state_dict(self) -> dict:

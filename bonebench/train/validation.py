@@ -54,12 +54,15 @@ def validation_dice(model: torch.nn.Module, cases, compute: Compute) -> float:
 
 
 def interactive_validation_dice(model: torch.nn.Module, cases, labels: list[int], compute: Compute,
-                                spec: InputSpec) -> float:
+                                spec: InputSpec, walk_arms: float = 0.0) -> float:
     """Mean over patients and the target labels each patient shows of the volume Dice with one click
     per slice (a multi-region dataset would otherwise score empty-against-empty for absent bones);
-    a neighbour-mask model is scored both so and as a walk sees each slice (walk_inputs), half each."""
+    a neighbour-mask model is scored both so and as a walk sees each slice (walk_inputs, clicked as
+    its training clicks walked slices: `walk_arms`), half each."""
     scores = []
-    views = (one_click_inputs, walk_inputs) if spec.neighbour_mask else (one_click_inputs,)
+    views = [one_click_inputs]
+    if spec.neighbour_mask:
+        views.append(lambda hu, target, spec: walk_inputs(hu, target, spec, walk_arms))
     for case in cases:
         for value in labels:
             target = case.target == value

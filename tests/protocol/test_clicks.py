@@ -126,3 +126,28 @@ def test_walk_inputs_carry_the_slice_below_and_click_its_pieces():
     assert len(peaks[2]) == 1 and target[1][tuple(peaks[2][0])]  # clicked where the slice below shows it
     assert len(peaks[3]) == 2 and all(target[2][tuple(p)] for p in peaks[3])  # both pieces below, one off the bone
     assert not all(target[3][tuple(p)] for p in peaks[3])
+
+
+def test_walk_inputs_with_walk_arms_click_where_the_walk_clicks():
+    """With `walk_arms` (runs trained with `--walk-arms`) the walk view clicks each carried slice at the
+    walk's seeds on the slice below (spread along the glenoid, one on the blade), not its innermost
+    point only; the neighbour channel and the bone's first slice are as without."""
+    from bonebench.protocol.clicks import walk_inputs
+    from bonebench.protocol.network import FOREGROUND_MAP, InputSpec
+    from bonebench.protocol.walk_seeds import SEED_GAP, arm_seeds, piece_seeds
+
+    yy, xx = np.mgrid[0:80, 0:120]
+    shoulder = np.hypot(yy - 40, xx - 20) < 10  # a glenoid with a thin blade leaving it
+    shoulder[39:42, 20:110] = True
+    target = np.stack([shoulder, shoulder, np.zeros_like(shoulder)])
+    spec = InputSpec(True, neighbour_mask=True)
+    plain, seeded = (walk_inputs(np.zeros(target.shape, np.float32), target, spec, reach) for reach in (0.0, 24.0))
+    assert np.array_equal(plain[:, spec.neighbour_channel], seeded[:, spec.neighbour_channel])
+    assert np.array_equal(plain[0], seeded[0])
+    gap = (SEED_GAP, SEED_GAP)
+    seeds = piece_seeds(shoulder, gap)
+    expected = sorted(map(tuple, seeds + arm_seeds(shoulder, gap, seeds, 24.0)))
+    for z in (1, 2):  # the slice past the bone's end is still clicked where the walk would click it
+        assert len(np.argwhere(plain[z, FOREGROUND_MAP] == 1)) == 1
+        assert sorted(map(tuple, np.argwhere(seeded[z, FOREGROUND_MAP] == 1))) == expected
+    assert any(x > 20 + 24 for _, x in expected)  # the blade is clicked
