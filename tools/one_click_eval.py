@@ -93,10 +93,11 @@ def main() -> None:
     parser.add_argument("--tuning", action="store_true", help="the tuning phantoms and OpenKBP validation patients")
     parser.add_argument("--keep-carried", type=int, choices=(0, 1), default=int(interactive.KEEP_CARRIED),
                         help="neighbour-mask models: keep predicted pieces on the carried mask")
-    parser.add_argument("--arm-reach", type=float, default=interactive.ARM_REACH or 0,
-                        help="model pixels: also seed each piece's arms this far from its core (0: off)")
+    parser.add_argument("--arm-reach", type=float, default=interactive.ARM_REACH,
+                        help="model pixels: also seed each piece's arms this far from its core (0: off; "
+                             "default: the model's own, trained with --walk-arms)")
     args = parser.parse_args()
-    interactive.ARM_REACH = args.arm_reach or None
+    interactive.ARM_REACH = args.arm_reach
     walk_seeds.MAX_SEEDS = args.max_seeds
     interactive.KEEP_CARRIED = bool(args.keep_carried)
     model = Model(args.model, device="cpu")

@@ -53,7 +53,7 @@ def model_info(payload: dict, fp16: bool) -> ModelInfo:
                      training_patients=tuple(payload.get("train_patients", ())),
                      bonebench_version=bonebench.__version__, fp16=fp16,
                      pixel_mm=float(config["pixel_mm"]) if config.get("pixel_mm") else None,
-                     neighbour_mask=group.neighbour_mask)
+                     neighbour_mask=group.neighbour_mask, walk_arms=float(config.get("walk_arms") or 0) or None)
 
 
 def load_network(payload: dict) -> torch.nn.Module:

@@ -32,6 +32,7 @@ class ModelInfo:
     fp16: bool = False
     pixel_mm: float | None = None  # in-plane pixel size (mm) the model was trained at; None: any (old models)
     neighbour_mask: bool = False  # the neighbouring slice's mask is the last input channel (SegInterWalk)
+    walk_arms: float | None = None  # SegInterWalk trained with --walk-arms: its walk's arm-seed reach (model px)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))

@@ -39,9 +39,11 @@ PIECE_OVERLAP on that mask: on the tuning cases it took the scapula 0.71 -> 0.86
 into the ulna's mask at the elbow and the femur into the tibia's at the knee (leak 6 -> 34 %, 0 -> 55 %),
 so it is off (docs/results/one-click/walk-experiment/tuning.md). A model trained past bone ends
 (walk3, `--bone-end-rate`) stopped at the tuning knees but crossed the held-out ones (tibia leak 43 %).
-ARM_REACH (off) would also seed each piece's arms, its parts far from its thick core (a scapular blade
-leaving the glenoid as a thin line): held-out scapula 0.649 -> 0.773 with v7, but the humerus walked into
-the scapula and the mandible into the upper jaw (docs/results/one-click/README.md, "Seeds on a piece's arms").
+Arm seeds also seed each piece's arms, its parts far from its thick core (a scapular blade leaving the
+glenoid as a thin line), for a model trained so (ModelInfo.walk_arms, `bb-train inter --walk-arms`); for
+the others they are off: v7 with them (ARM_REACH, which overrides the model's reach) took the held-out
+scapula 0.649 -> 0.773, but the humerus walked into the scapula and the mandible into the upper jaw
+(docs/results/one-click/README.md, "Seeds on a piece's arms").
 Background clicks refine their slice; a background click on a slice that propagation filled cuts
 the propagation there: that slice and the ones the same walk filled beyond it are cleared, and the
 next propagate() stops at it (a slice the user clicked is never walked over).
@@ -71,7 +73,7 @@ FILL_PIECES = True  # a switch for measuring the rule (tools, tests); always on 
 PIECE_OVERLAP = 0.3  # share of an unclicked predicted piece that must overlap a neighbouring slice's mask
 FILL_ROUNDS = 4
 KEEP_CARRIED = False  # neighbour-mask models: also keep predicted pieces on the carried mask (off: measured)
-ARM_REACH: float | None = None  # model pixels: also seed a piece's arms this far from its thick core (off: measured)
+ARM_REACH: float | None = None  # model pixels: seed a piece's arms this far from its core; 0: none; None: the model's
 ARM_OVERLAP = 0.5  # share of a piece only an arm seed found that must lie on the previous slice's mask
 
 
@@ -194,6 +196,7 @@ class InteractiveSession:
         """Walk from `start` by `step` until a stop rule says the bone ended; the slice and rule are
         kept in `stops` (start, step) -> (z, rule), for tools and the curious."""
         previous = self.mask[start]
+        reach = ARM_REACH if ARM_REACH is not None else self.model.info.walk_arms
         z = start + step
         while 0 <= z < self.hu.shape[0] and z not in self.clicks:
             gap = self.scale.window_sides(walk_seeds.SEED_GAP)
@@ -201,7 +204,7 @@ class InteractiveSession:
             if not seeds:
                 self.stops[(start, step)] = (z, "no piece to seed")
                 return
-            arms = walk_seeds.arm_seeds(previous, gap, seeds, ARM_REACH) if ARM_REACH else []
+            arms = walk_seeds.arm_seeds(previous, gap, seeds, reach) if reach else []
             self._remember(action, z)
             self.clicks[z] = [(y, x, True) for y, x in seeds + arms]
             result = _drop_arm_pieces(self._segment_slice(z, z - step), seeds, arms, previous)

@@ -211,10 +211,10 @@ def test_spread_seeds_follow_the_whole_u_of_a_real_mandible(openkbp, monkeypatch
     assert scores[spread] > scores[1] + 0.08
 
 
-@pytest.fixture(scope="module")
-def grown_walk_model(tmp_path_factory) -> Model:
-    """A SegInterWalk made from the default model as `bb-train inter --neighbour-mask --init` starts one:
-    its click channels are the default's weights, its neighbour channel's weights 0."""
+def _grown_walk_model(root, **settings) -> Model:
+    """A SegInterWalk made from the default model as `bb-train inter --neighbour-mask --init` starts one
+    (its click channels are the default's weights, its neighbour channel's weights 0), with `settings`
+    in its training config."""
     from bonebench.export.onnx_export import export_checkpoint
     from bonebench.train.checkpoint import load_checkpoint, save_checkpoint
     from bonebench.train.config import TrainConfig
@@ -223,14 +223,40 @@ def grown_walk_model(tmp_path_factory) -> Model:
 
     payload = load_checkpoint(DEFAULT_MODEL)
     group = get_group("inter-walk")
-    config = TrainConfig.from_dict({**payload["config"], "group": group.key})
+    config = TrainConfig.from_dict({**payload["config"], "group": group.key, **settings})
     net = build_model(group, config.base_width)
     load_finetune_weights(net, str(DEFAULT_MODEL), group, config)
-    root = tmp_path_factory.mktemp("walk_model")
     save_checkpoint(root / "walk.pt", {**payload, "group": group.key, "config": config.to_dict(),
                                        "name": "SegInterWalk", "model": net.state_dict()})
     export_checkpoint(root / "walk.pt", root / "walk.onnx", fp16=True)
     return Model(root / "walk.onnx", device="cpu", threads=1)
+
+
+@pytest.fixture(scope="module")
+def grown_walk_model(tmp_path_factory) -> Model:
+    return _grown_walk_model(tmp_path_factory.mktemp("walk_model"))
+
+
+def test_a_model_trained_with_arm_seeds_walks_with_them(grown_walk_model, tmp_path, monkeypatch):
+    """A SegInterWalk trained with `--walk-arms 24` carries that reach in its metadata and the walk seeds
+    its arms at it, unless ARM_REACH overrides it (0: none); a model trained without has none. The
+    tuning shoulder of the arm-seed test above: its scapula gains as v7 did with ARM_REACH 24."""
+    import bonebench.runtime.interactive as interactive
+    from bonebench.data.phantoms import BONE_LABELS, PhantomShape, make_region_phantom
+    from bonebench.runtime.segment import segment
+    from bonebench.study.one_click import clicked_bone
+
+    armed = _grown_walk_model(tmp_path, walk_arms=24.0)
+    assert armed.info.walk_arms == 24.0 and grown_walk_model.info.walk_arms is None
+    hu, labels, geometry = make_region_phantom("shoulder", 1314, PhantomShape(size_xy=192, slices=40))
+    hu = hu.astype(np.float32)
+    target, click = clicked_bone(labels == BONE_LABELS["scapula"], hu)
+    scores = {}
+    for name, model, reach in (("own", armed, None), ("off", armed, 0.0), ("untrained", grown_walk_model, None)):
+        monkeypatch.setattr(interactive, "ARM_REACH", reach)
+        scores[name] = dice(target, segment(hu, model, [click], spacing=geometry.spacing).mask > 0)
+    assert scores["own"] > scores["off"] + 0.2
+    assert abs(scores["off"] - scores["untrained"]) < 0.01
 
 
 def test_the_walk_carries_each_slice_s_mask_into_the_next_for_a_neighbour_mask_model(leg_volume,
