@@ -4,7 +4,9 @@ the first its paired difference from the first with a standard error over the re
 case's bones averaged, the difference taken case by case). Why the error: with 6 phantoms per region
 and 10 patients a region mean moves a few hundredths between near-identical models (one walk that
 crosses a joint or stops at a split), and a model is replaced only where it is better on every
-region, so a reader needs to see which differences stand out of that noise.
+region, so a reader needs to see which differences stand out of that noise. Last, each table against
+issue 17's must-shows: bones whose innermost-click Dice is at least MUST_DICE, whose leak is at most
+MUST_LEAK, and whose random clicks' mean lies within MUST_SPREAD of it.
 
     python tools/one_click_compare.py BASELINE_OUT OTHER_OUT [...] [--kind innermost|all]
 """
@@ -21,12 +23,15 @@ import numpy as np
 from bonebench.study.one_click import INNERMOST
 
 
+MUST_DICE, MUST_LEAK, MUST_SPREAD = 0.90, 0.02, 0.05  # issue 17: per bone, held-out phantoms
+
+
 def _scores(folder: Path, kind: str) -> dict[tuple[str, str, str], list[tuple[float, float]]]:
-    """(region, case, bone) -> [(Dice, leak)] of the chosen clicks."""
+    """(region, case, bone) -> [(Dice, leak)] of the chosen clicks: innermost, random (every other) or all."""
     found: dict[tuple[str, str, str], list[tuple[float, float]]] = defaultdict(list)
     with open(folder / "scores.csv", newline="") as table:
         for row in csv.DictReader(table):
-            if kind == "all" or row["kind"] == INNERMOST:
+            if kind == "all" or (row["kind"] == INNERMOST) == (kind == INNERMOST):
                 found[(row["case"].split("_")[0], row["case"], row["bone"])].append(
                     (float(row["dice"]), float(row["leak"])))
     return found
@@ -74,6 +79,20 @@ def _region_rows(runs: list[dict], means: list[dict], names: list[str]) -> list[
     return rows
 
 
+def _must_rows(folders: list[Path], names: list[str]) -> list[str]:
+    """Per table, how many bones meet each must-show (a table without random clicks meets the last)."""
+    rows = ["| must-show | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
+    counts = {"Dice >= 0.90": [], "leak <= 2 %": [], "random clicks within 0.05": []}
+    for folder in folders:
+        inner, random = _bone_means(_scores(folder, INNERMOST)), _bone_means(_scores(folder, "random"))
+        spread = {key: abs(random.get(key, inner[key])[0] - inner[key][0]) for key in inner}
+        checks = ([d >= MUST_DICE for d, _ in inner.values()], [lk <= MUST_LEAK for _, lk in inner.values()],
+                  [spread[key] <= MUST_SPREAD for key in inner])
+        for (name, column), passed in zip(counts.items(), checks):
+            column.append(f"{sum(passed)} of {len(passed)}")
+    return rows + [f"| {name} | " + " | ".join(column) + " |" for name, column in counts.items()]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("folders", type=Path, nargs="+", help="one_click_eval.py OUT folders, baseline first")
@@ -88,7 +107,8 @@ def main() -> None:
     runs = [_scores(f, args.kind) for f in args.folders]
     means = [_bone_means(run) for run in runs]
     names = [f.name for f in args.folders]
-    print("\n".join(_bone_rows(means, names)) + "\n\n" + "\n".join(_region_rows(runs, means, names)))
+    print("\n".join(_bone_rows(means, names)) + "\n\n" + "\n".join(_region_rows(runs, means, names))
+          + "\n\n" + "\n".join(_must_rows(args.folders, names)))
 
 
 if __name__ == "__main__":
