@@ -105,4 +105,7 @@ def check_metadata(text: str, path) -> ModelInfo:
                          f"in_channels {info.in_channels}, click_sigma {info.click_sigma})")
     if info.pixel_mm is not None and not info.pixel_mm > 0:
         raise InputError(f"{path}: bonebench metadata field 'pixel_mm' must be above 0, got {info.pixel_mm}")
+    if info.walk_arms is not None and info.walk_arms < 0:  # finite already: _type_ok
+        raise InputError(f"{path}: bonebench metadata field 'walk_arms' must be a reach of at least 0, "
+                         f"got {info.walk_arms}")
     return info

@@ -1,4 +1,5 @@
-"""The metadata check (runtime and --init) takes the pixel size: absent or null (old models), or a size above 0."""
+"""The metadata check (runtime and --init) takes the pixel size: absent or null (old models), or a size above 0;
+and a walk model's arm-seed reach: absent or null, or a finite reach of at least 0."""
 
 import json
 
@@ -27,3 +28,17 @@ def test_pixel_size_in_metadata():
 def test_bad_pixel_size_is_refused(value, message):
     with pytest.raises(InputError, match=message):
         check_metadata(_meta(pixel_mm=value), DEFAULT_MODEL)
+
+
+def test_arm_seed_reach_in_metadata():
+    assert check_metadata(_meta(), DEFAULT_MODEL).walk_arms is None  # the default walks without arm seeds
+    assert check_metadata(_meta(walk_arms=24.0), DEFAULT_MODEL).walk_arms == 24.0
+
+
+@pytest.mark.parametrize("value, message", [("24", "'walk_arms' has the wrong type"),
+                                            (-1.0, "'walk_arms' must be a reach of at least 0"),
+                                            (float("nan"), "'walk_arms' has the wrong type"),
+                                            (float("inf"), "'walk_arms' has the wrong type")])
+def test_bad_arm_seed_reach_is_refused(value, message):
+    with pytest.raises(InputError, match=message):
+        check_metadata(_meta(walk_arms=value), DEFAULT_MODEL)
