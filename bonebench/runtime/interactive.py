@@ -39,9 +39,9 @@ PIECE_OVERLAP on that mask: on the tuning cases it took the scapula 0.71 -> 0.86
 into the ulna's mask at the elbow and the femur into the tibia's at the knee (leak 6 -> 34 %, 0 -> 55 %),
 so it is off (docs/results/one-click/walk-experiment/tuning.md). A model trained past bone ends
 (walk3, `--bone-end-rate`) stopped at the tuning knees but crossed the held-out ones (tibia leak 43 %).
-Arm seeds also seed each piece's arms, its parts far from its thick core (a scapular blade leaving the
+The walk also seeds each piece's arms, its parts far from its thick core (a scapular blade leaving the
 glenoid as a thin line), for a model trained so (ModelInfo.walk_arms, `bb-train inter --walk-arms`); for
-the others they are off: v7 with them (ARM_REACH, which overrides the model's reach) took the held-out
+the others it does not: v7 with arm seeds (ARM_REACH, which overrides the model's reach) took the held-out
 scapula 0.649 -> 0.773, but the humerus walked into the scapula and the mandible into the upper jaw
 (docs/results/one-click/README.md, "Seeds on a piece's arms").
 Background clicks refine their slice; a background click on a slice that propagation filled cuts
