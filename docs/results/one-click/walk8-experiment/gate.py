@@ -20,7 +20,7 @@ from scipy import ndimage
 from bonebench.runtime import interactive
 from bonebench.runtime.session import Model
 
-GATE = Model(Path(os.environ["GATE"]), device="cpu")
+GATE: Model | None = None  # the click model that checks the walk (GATE; set by main or a caller)
 GATE_GROW = int(os.environ.get("GATE_GROW", "2"))
 GATE_MODE = os.environ.get("GATE_MODE", "and")
 walk_only = interactive.InteractiveSession._segment_slice
@@ -46,7 +46,9 @@ def _near(mask):
     return ndimage.binary_dilation(mask, iterations=GATE_GROW) if GATE_GROW else mask
 
 
-interactive.InteractiveSession._segment_slice = gated
-sys.argv = ["tools/one_click_eval.py"] + sys.argv[1:]
-sys.path.insert(0, "tools")
-runpy.run_path("tools/one_click_eval.py", run_name="__main__")
+if __name__ == "__main__":
+    GATE = Model(Path(os.environ["GATE"]), device="cpu")
+    interactive.InteractiveSession._segment_slice = gated
+    sys.argv = ["tools/one_click_eval.py"] + sys.argv[1:]
+    sys.path.insert(0, "tools")
+    runpy.run_path("tools/one_click_eval.py", run_name="__main__")
