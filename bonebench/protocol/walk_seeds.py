@@ -83,6 +83,13 @@ def arm_seeds(mask: np.ndarray, gap_yx: tuple[int, int], seeds: list[tuple[int, 
     return arms
 
 
+def seeds_and_arms(mask: np.ndarray, gap_yx: tuple[int, int], reach: float | None) -> tuple[list, list]:
+    """What the walk clicks on the next slice from this slice's mask: the spread seeds of its pieces and,
+    with a reach, their arm seeds (none without spread seeds: the walk stops there)."""
+    seeds = piece_seeds(mask, gap_yx)
+    return seeds, (arm_seeds(mask, gap_yx, seeds, reach) if seeds and reach else [])
+
+
 def walk_clicks(masks: np.ndarray, rows: np.ndarray, reach: float) -> dict[int, np.ndarray]:
     """The first clicks of slices `rows` of a stack of carried masks at the model's pixel size (training
     patches, validation slices) as the walk places them on the previous slice's mask: the spread seeds
@@ -91,9 +98,9 @@ def walk_clicks(masks: np.ndarray, rows: np.ndarray, reach: float) -> dict[int, 
     gap = (SEED_GAP, SEED_GAP)
     given = {}
     for b in rows:
-        seeds = piece_seeds(masks[b], gap)
+        seeds, arms = seeds_and_arms(masks[b], gap, reach)
         if seeds:
-            given[int(b)] = np.array(seeds + arm_seeds(masks[b], gap, seeds, reach), np.int64)
+            given[int(b)] = np.array(seeds + arms, np.int64)
     return given
 
 

@@ -199,12 +199,10 @@ class InteractiveSession:
         reach = ARM_REACH if ARM_REACH is not None else self.model.info.walk_arms
         z = start + step
         while 0 <= z < self.hu.shape[0] and z not in self.clicks:
-            gap = self.scale.window_sides(walk_seeds.SEED_GAP)
-            seeds = walk_seeds.piece_seeds(previous, gap)
+            seeds, arms = walk_seeds.seeds_and_arms(previous, self.scale.window_sides(walk_seeds.SEED_GAP), reach)
             if not seeds:
                 self.stops[(start, step)] = (z, "no piece to seed")
                 return
-            arms = walk_seeds.arm_seeds(previous, gap, seeds, reach) if reach else []
             self._remember(action, z)
             self.clicks[z] = [(y, x, True) for y, x in seeds + arms]
             result = _drop_arm_pieces(self._segment_slice(z, z - step), seeds, arms, previous)

@@ -7,6 +7,8 @@ under torch.inference_mode, in batches of whole slices: on the 2-core CPU one va
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import torch
 
@@ -60,9 +62,7 @@ def interactive_validation_dice(model: torch.nn.Module, cases, labels: list[int]
     a neighbour-mask model is scored both so and as a walk sees each slice (walk_inputs, clicked as
     its training clicks walked slices: `walk_arms`), half each."""
     scores = []
-    views = [one_click_inputs]
-    if spec.neighbour_mask:
-        views.append(lambda hu, target, spec: walk_inputs(hu, target, spec, walk_arms))
+    views = [one_click_inputs] + ([partial(walk_inputs, walk_arms=walk_arms)] if spec.neighbour_mask else [])
     for case in cases:
         for value in labels:
             target = case.target == value
