@@ -60,7 +60,7 @@ def _tiny_run(root: Path, data: Path, group: str, iterations: int) -> Path:
 def tiny_checkpoints(phantom_dataset, tmp_path_factory) -> dict:
     """Checkpoints of a few iterations per kind (weights that are not a fresh init, quickly)."""
     root = tmp_path_factory.mktemp("checkpoints")
-    return {group: _tiny_run(root / group, phantom_dataset, group, 6) for group in ("seg", "inter", "inter-prev")}
+    return {group: _tiny_run(root / group, phantom_dataset, group, 6) for group in ("seg", "inter", "inter-prev", "inter-walk")}
 
 
 # ---------------------------------------------------------------- runtime: a phantom on disk

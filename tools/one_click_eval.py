@@ -6,10 +6,14 @@ one picture per region into OUT. Besides the innermost click, each bone is score
 
     python tools/one_click_eval.py OUT [--model M.onnx] [--per-region 2] [--size 192] [--slices 40]
                                    [--openkbp ../shared/data/openkbp-mandible] [--random-clicks 5] [--seed 0]
-                                   [--max-seeds 3] [--tuning] [--keep-carried 0|1] [--arm-reach 24]
+                                   [--max-seeds 3] [--tuning | --fresh] [--keep-carried 0|1] [--arm-reach 24]
+                                   [--walk-check 0|1] [--check-leak 0|1]
 
 --tuning scores other phantoms (seeds 1200.., in neither training nor the held-out table) and the
 OpenKBP validation patients instead: runtime rules are chosen there, never on the table they report.
+--fresh scores a second held-out set of phantoms (seeds 1600..; --openkbp still adds the test patients),
+fixed on 2026-12-07 after sessions of candidates had been judged on the first: a judge that no choice
+has seen.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from bonebench.study.one_click import INNERMOST, RANDOM_ON_LARGEST, score_volume
 
 HELD_OUT_SEED = 900  # training draws click_dataset.TRAIN_SEED + SEEDS_PER_REGION r + i, i < SEEDS_PER_REGION: below 900
 TUNING_SEED = 1200  # past the held-out table's seeds too
+FRESH_SEED = 1600  # a second held-out set (--fresh), fixed 2026-12-07 before any model was scored on it
 NAMES = {v: k for k, v in BONE_LABELS.items()}
 
 
@@ -90,20 +95,27 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--max-seeds", type=int, default=walk_seeds.MAX_SEEDS,
                         help="walk seeds per piece (1: the innermost point only)")
-    parser.add_argument("--tuning", action="store_true", help="the tuning phantoms and OpenKBP validation patients")
+    cases = parser.add_mutually_exclusive_group()
+    cases.add_argument("--tuning", action="store_true", help="the tuning phantoms and OpenKBP validation patients")
+    cases.add_argument("--fresh", action="store_true", help="the second held-out phantoms (FRESH_SEED)")
     parser.add_argument("--keep-carried", type=int, choices=(0, 1), default=int(interactive.KEEP_CARRIED),
                         help="neighbour-mask models: keep predicted pieces on the carried mask")
     parser.add_argument("--arm-reach", type=float, default=interactive.ARM_REACH,
                         help="model pixels: also seed each piece's arms this far from its core (0: off; "
                              "default: the model's own, trained with --walk-arms)")
+    parser.add_argument("--walk-check", type=int, choices=(0, 1), default=int(interactive.WALK_CHECK),
+                        help="a walk model with a check: use it")
+    parser.add_argument("--check-leak", type=int, choices=(0, 1), default=int(interactive.CHECK_LEAK),
+                        help="a walk model with a check: stop where the check's mask breaks the leak rule")
     args = parser.parse_args()
+    interactive.WALK_CHECK, interactive.CHECK_LEAK = bool(args.walk_check), bool(args.check_leak)
     interactive.ARM_REACH = args.arm_reach
     walk_seeds.MAX_SEEDS = args.max_seeds
     interactive.KEEP_CARRIED = bool(args.keep_carried)
     model = Model(args.model, device="cpu")
     args.out.mkdir(parents=True, exist_ok=True)
     cases = list(_phantom_cases(args.per_region, PhantomShape(size_xy=args.size, slices=args.slices),
-                                TUNING_SEED if args.tuning else HELD_OUT_SEED))
+                                TUNING_SEED if args.tuning else FRESH_SEED if args.fresh else HELD_OUT_SEED))
     if args.openkbp is not None:
         cases += list(_openkbp_cases(args.openkbp, args.tuning))
     scores, pictured = [], set()

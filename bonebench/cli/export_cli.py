@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Optional
 
 import typer
 
@@ -20,17 +21,23 @@ def export(checkpoint: Path = typer.Argument(..., metavar="CHECKPOINT", show_def
            fp16: bool = typer.Option(False, "--fp16", show_default="off",
                                      help="fp16 inside (for GPUs); fp32 in and out"),
            opset: int = typer.Option(DEFAULT_OPSET, "--opset", metavar="N",
-                                     help=f"ONNX opset version ({MIN_OPSET} to {MAX_OPSET})")) -> None:
+                                     help=f"ONNX opset version ({MIN_OPSET} to {MAX_OPSET})"),
+           check: Optional[Path] = typer.Option(None, "--check", metavar="CLICK.pt", show_default="none",
+                                      help="a click model's best.pt as a walk model's check (a second "
+                                           "output)")) -> None:
     """Export a checkpoint to ONNX (dynamic batch, height and width; metadata inside)."""
     with user_errors():
         from bonebench.data.checks import check_input_path, check_output_path
         from bonebench.export.onnx_export import export_checkpoint
 
         check_input_path(checkpoint)
-        check_output_path(out, "model", [checkpoint], "-o")
-        info = export_checkpoint(checkpoint, out, fp16=fp16, opset=opset)  # checks the opset before any work
+        if check is not None:
+            check_input_path(check)
+        check_output_path(out, "model", [checkpoint] + ([check] if check else []), "-o")
+        info = export_checkpoint(checkpoint, out, fp16=fp16, opset=opset, check=check)  # opset checked first
         size = out.stat().st_size / 1e6
-        typer.echo(f"{info.name} ({info.group}, {info.in_channels} input channels, label {info.label}) "
+        checked = f", checked by {info.check}" if info.check else ""
+        typer.echo(f"{info.name} ({info.group}, {info.in_channels} input channels, label {info.label}{checked}) "
                    f"-> {out} ({size:.1f} MB{', fp16' if fp16 else ''})")
 
 

@@ -1,6 +1,9 @@
 """Export a training checkpoint to ONNX: dynamic batch, height and width; a sigmoid inside, so the
 output is a probability; the model's description (ModelInfo) in the metadata; onnx.checker run on
-the result; an fp16 variant for GPUs (fp32 in and out, fp16 inside).
+the result; an fp16 variant for GPUs (fp32 in and out, fp16 inside). A walk model can carry a click
+model as its check (`check`): one graph, the walk's probability and the click model's (from the same
+input less the carried mask) as its two output channels (runtime.walk_check), so the runtime calls one
+network per walked slice.
 
 Uses torch's TorchScript-based exporter (dynamo=False): it handles the U-Net's dynamic spatial
 sizes without extra dependencies (the dynamo exporter needs onnxscript).
@@ -9,6 +12,7 @@ sizes without extra dependencies (the dynamo exporter needs onnxscript).
 from __future__ import annotations
 
 import warnings
+from dataclasses import replace
 from pathlib import Path
 
 import onnx
@@ -42,6 +46,18 @@ class _Probability(torch.nn.Module):
         return torch.sigmoid(self.net(x))
 
 
+class _WithCheck(torch.nn.Module):
+    """The walk model's probability and its check's (a click model fed the input less the carried
+    mask, the last channel) as two output channels."""
+
+    def __init__(self, walk: torch.nn.Module, check: torch.nn.Module, check_channels: int):
+        super().__init__()
+        self.walk, self.check, self.check_channels = walk, check, check_channels
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.cat([self.walk(x), self.check(x[:, :self.check_channels])], dim=1)
+
+
 def model_info(payload: dict, fp16: bool) -> ModelInfo:
     """The ModelInfo of a checkpoint (its group, config and training patients) for the ONNX metadata."""
     group = get_group(payload["group"])
@@ -62,15 +78,39 @@ def load_network(payload: dict) -> torch.nn.Module:
     return model.eval()
 
 
-def export_checkpoint(checkpoint: str | Path, out: str | Path, *, fp16: bool = False,
-                      opset: int = DEFAULT_OPSET) -> ModelInfo:
-    """Write `out` (atomically) from a best.pt; returns the metadata it carries."""
-    check_opset(opset)
+def _checked(info: ModelInfo, check: ModelInfo, walk_path, check_path) -> ModelInfo:
+    """The walk's ModelInfo naming its check, once the check is a click model that reads the walk's
+    input less the carried mask at the same pixel size; else one clear refusal."""
+    if not info.neighbour_mask:
+        raise InputError(f"{walk_path}: only a walk model (SegInterWalk, bb-train inter --neighbour-mask) "
+                         f"takes a --check; this is {info.name} ({info.group})")
+    same = (check.interactive and not check.neighbour_mask and not check.prev_mask
+            and check.in_channels == info.in_channels - 1 and check.pixel_mm == info.pixel_mm
+            and check.hu_window == info.hu_window and check.click_sigma == info.click_sigma)
+    if not same:
+        raise InputError(f"{check_path}: a check must be a click model (SegInter) at the walk's pixel size, "
+                         f"HU window and click sigma; this is {check.name} ({check.group}, pixel "
+                         f"{check.pixel_mm} mm against the walk's {info.pixel_mm})")
+    return replace(info, check=check.name)
+
+
+def _network(checkpoint, fp16: bool) -> tuple[torch.nn.Module, ModelInfo]:
     payload = load_checkpoint(checkpoint)
     if get_group(payload.get("group", "")).kind == RESTORATION:
         raise InputError(f"{checkpoint}: a restoration checkpoint segments nothing; export a segmentation model")
-    info = model_info(payload, fp16)
-    wrapper = _Probability(load_network(payload), fp16).eval()
+    return _Probability(load_network(payload), fp16).eval(), model_info(payload, fp16)
+
+
+def export_checkpoint(checkpoint: str | Path, out: str | Path, *, fp16: bool = False,
+                      opset: int = DEFAULT_OPSET, check: str | Path | None = None) -> ModelInfo:
+    """Write `out` (atomically) from a best.pt, with `check` (a click model's checkpoint) as a walk
+    model's check; returns the metadata it carries."""
+    check_opset(opset)
+    wrapper, info = _network(checkpoint, fp16)
+    if check is not None:
+        check_net, check_info = _network(check, fp16)
+        info = _checked(info, check_info, checkpoint, check)
+        wrapper = _WithCheck(wrapper, check_net, check_info.in_channels).eval()
     size = info.patch_size
     example = torch.zeros(1, info.in_channels, size, size)
     dims = {0: "batch", 2: "height", 3: "width"}

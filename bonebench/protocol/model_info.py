@@ -33,6 +33,12 @@ class ModelInfo:
     pixel_mm: float | None = None  # in-plane pixel size (mm) the model was trained at; None: any (old models)
     neighbour_mask: bool = False  # the neighbouring slice's mask is the last input channel (SegInterWalk)
     walk_arms: float | None = None  # SegInterWalk trained with --walk-arms: its walk's arm-seed reach (model px)
+    check: str | None = None  # name of the click model whose probability is the output's second channel (the walk's check)
+
+    @property
+    def outputs(self) -> int:
+        """Output channels: the mask's probability, and the check's with a check model."""
+        return 2 if self.check else 1
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -108,4 +114,7 @@ def check_metadata(text: str, path) -> ModelInfo:
     if info.walk_arms is not None and info.walk_arms < 0:  # finite already: _type_ok
         raise InputError(f"{path}: bonebench metadata field 'walk_arms' must be a reach of at least 0, "
                          f"got {info.walk_arms}")
+    if info.check is not None and not info.neighbour_mask:
+        raise InputError(f"{path}: bonebench metadata names a check model ({info.check!r:.40}) but the model "
+                         "carries no neighbour mask; only a walk model has a check")
     return info

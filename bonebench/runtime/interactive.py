@@ -44,6 +44,9 @@ glenoid as a thin line), for a model trained so (ModelInfo.walk_arms, `bb-train 
 the others it does not: v7 with arm seeds (ARM_REACH, which overrides the model's reach) took the held-out
 scapula 0.649 -> 0.773, but the humerus walked into the scapula and the mandible into the upper jaw
 (docs/results/one-click/README.md, "Seeds on a piece's arms").
+A walk model exported with a check (ModelInfo.check, `bb-export --check`) also gives, on each walked
+slice, a click model's mask from the same seeds; the walk keeps its mask near the check's and, after
+the walks, takes the check's pixels near it (runtime.walk_check; WALK_CHECK switches it for measuring).
 Background clicks refine their slice; a background click on a slice that propagation filled cuts
 the propagation there: that slice and the ones the same walk filled beyond it are cleared, and the
 next propagate() stops at it (a slice the user clicked is never walked over).
@@ -64,6 +67,7 @@ from bonebench.protocol.network import THRESHOLD, network_input
 from bonebench.runtime.scaling import SliceScale, check_spacing
 from bonebench.runtime.stop_rules import StopRules
 from bonebench.runtime.session import Model
+from bonebench.runtime import walk_check
 
 AIR_HU = -400.0
 SHRINK, LEAK = 0.1, 6.0
@@ -75,6 +79,8 @@ FILL_ROUNDS = 4
 KEEP_CARRIED = False  # neighbour-mask models: also keep predicted pieces on the carried mask (off: measured)
 ARM_REACH: float | None = None  # model pixels: seed a piece's arms this far from its core; 0: none; None: the model's
 ARM_OVERLAP = 0.5  # share of a piece only an arm seed found that must lie on the previous slice's mask
+WALK_CHECK = True  # a walk model's check (runtime.walk_check): a switch for measuring it (tools, tests); on for users
+CHECK_LEAK = True  # also stop a walk where the check's mask breaks the leak rule against the previous slice's (measured on)
 
 
 @dataclass
@@ -108,6 +114,7 @@ class InteractiveSession:
         self.stops: dict[tuple[int, int], tuple[int, str]] = {}  # (start, step) of a walk -> (slice, rule) it stopped at
         self._history: list[_Action] = []
         self._predicted: dict[int, np.ndarray] = {}  # z -> the slice's whole prediction, thresholded
+        self._check_adds: dict[int, tuple] = {}  # walked slice -> (window, the check's pixels added after the walk)
 
     # ------------------------------------------------------------------ user actions
 
@@ -123,7 +130,7 @@ class InteractiveSession:
         if z in self._walks:
             self._take_over(z, positive, action)
         self.clicks.setdefault(z, []).append((y, x, positive))
-        self.mask[z] = self._segment_slice(z, carried)
+        self.mask[z] = self._segment_slice(z, carried)[0]
         self._history.append(action)
         return self.mask[z]
 
@@ -152,6 +159,7 @@ class InteractiveSession:
                 self._walk(start, step, action, progress)
         if FILL_PIECES:
             self._fill_pieces(action)
+        self._add_check_pixels()
         self._history.append(action)
         filled = np.flatnonzero(self.mask.any(axis=(1, 2)))
         return int(filled[0]), int(filled[-1])
@@ -205,8 +213,14 @@ class InteractiveSession:
                 return
             self._remember(action, z)
             self.clicks[z] = [(y, x, True) for y, x in seeds + arms]
-            result = _drop_arm_pieces(self._segment_slice(z, z - step), seeds, arms, previous)
+            walked, check = self._segment_slice(z, z - step)
+            if check is not None:
+                box, seen = check
+                walked[box] = walk_check.kept(walked[box] > 0, seen)
+            result = _drop_arm_pieces(walked, seeds, arms, previous)
             rule = stop_rule(result, previous, self.rules)
+            if not rule and check is not None and CHECK_LEAK:
+                rule = self._check_leak(check, previous)
             if rule:
                 self.stops[(start, step)] = (z, rule)
                 self.clicks.pop(z)
@@ -214,6 +228,8 @@ class InteractiveSession:
                 return
             self.mask[z] = result
             self._walks[z] = (start, step)
+            if check is not None:
+                self._check_adds[z] = (box, walk_check.added(seen, result[box] > 0))
             previous = result
             z += step
             if progress is not None:
@@ -233,9 +249,12 @@ class InteractiveSession:
         y1, x1 = min(y0 + 2 * half_y, ny), min(x0 + 2 * half_x, nx)
         return max(y1 - 2 * half_y, 0), y1, max(x1 - 2 * half_x, 0), x1
 
-    def _segment_slice(self, z: int, carried: int | None = None) -> np.ndarray:
+    def _segment_slice(self, z: int, carried: int | None = None) -> tuple[np.ndarray, tuple | None]:
         """Segment slice z from its clicks; `carried` is the slice whose mask the walk carries into it
-        (the one it came from), fed to a neighbour-mask model and kept where its pieces continue."""
+        (the one it came from), fed to a neighbour-mask model and kept where its pieces continue.
+        Returns the mask and, for a walk model with a check and a carried mask, (window, the check's
+        mask in it: the click model's pieces under the same clicks; runtime.walk_check), else None.
+        The mask is empty outside that window."""
         points = self.clicks[z]
         ny, nx = self.hu.shape[1:]
         side = self.model.info.patch_size
@@ -243,9 +262,9 @@ class InteractiveSession:
         while True:
             y0, y1, x0, x1 = self._window(points, side)
             window_neighbour = None if neighbour is None else neighbour[y0:y1, x0:x1]
-            predicted = self._predict_window(z, points, (y0, y1, x0, x1), window_neighbour)
-            kept = _keep_clicked(predicted, [(y - y0, x - x0) for y, x, p in points if p],
-                                 window_neighbour if KEEP_CARRIED else None)
+            channels = self._predict_window(z, points, (y0, y1, x0, x1), window_neighbour)
+            predicted, positives = channels[0], [(y - y0, x - x0) for y, x, p in points if p]
+            kept = _keep_clicked(predicted, positives, window_neighbour if KEEP_CARRIED else None)
             touches = ((kept[0].any() and y0 > 0) or (kept[-1].any() and y1 < ny)
                        or (kept[:, 0].any() and x0 > 0) or (kept[:, -1].any() and x1 < nx))
             if not touches or (y1 - y0 >= ny and x1 - x0 >= nx):
@@ -253,14 +272,17 @@ class InteractiveSession:
                 out[y0:y1, x0:x1] = kept
                 self._predicted[z] = np.zeros((ny, nx), bool)
                 self._predicted[z][y0:y1, x0:x1] = predicted
-                return out
+                if len(channels) < 2 or neighbour is None or not WALK_CHECK:
+                    return out, None
+                return out, (np.s_[y0:y1, x0:x1], _keep_clicked(channels[1], positives) > 0)
             side *= 2
 
     def _predict_window(self, z: int, points, box: tuple[int, int, int, int],
                         neighbour: np.ndarray | None) -> np.ndarray:
-        """The thresholded prediction in one window (`box`: y0, y1, x0, x1; `neighbour`: the carried
-        mask in it, or None): the network sees it at the model's pixel size (when the scale is active),
-        its probability is thresholded back on the volume's pixels."""
+        """The thresholded prediction of each output channel (ModelInfo.outputs) in one window (`box`:
+        y0, y1, x0, x1; `neighbour`: the carried mask in it, or None): the network sees it at the
+        model's pixel size (when the scale is active), its probability is thresholded back on the
+        volume's pixels."""
         y0, y1, x0, x1 = box
         fg = [(y - y0, x - x0) for y, x, p in points if p]
         bg = [(y - y0, x - x0) for y, x, p in points if not p]
@@ -276,7 +298,7 @@ class InteractiveSession:
         clicks = ClickSet.from_points(shape, self.scale.points_to_model(fg, window, shape),
                                       self.scale.points_to_model(bg, window, shape))
         inputs = network_input(image, self.model.info.inputs, clicks, previous, neighbour=carried)
-        probability = self.scale.to_volume(self.model.predict(inputs), window)[0]
+        probability = self.scale.to_volume(self.model.predict_all(inputs)[0], window)
         return probability > THRESHOLD
 
     def _fill_pieces(self, action: _Action) -> None:
@@ -291,6 +313,22 @@ class InteractiveSession:
                 added |= self._fill_slice(z, action)
             if not added:
                 return
+
+    def _check_leak(self, check: tuple, previous: np.ndarray) -> str:
+        """"the check's leak" where the check's mask breaks the leak rule against the previous slice's
+        mask (its seeds found a bone far bigger than the one walked: CHECK_LEAK), else ""."""
+        box, seen = check
+        whole = np.zeros(previous.shape, bool)
+        whole[box] = seen
+        return "the check's leak" if self.rules.broken(whole, previous > 0) == "leak" else ""
+
+    def _add_check_pixels(self) -> None:
+        """After the walks and the fill: the check's pixels near each walked slice's mask join it
+        (runtime.walk_check); a slice emptied since keeps nothing."""
+        for z, (box, adds) in self._check_adds.items():
+            if self.mask[z].any():
+                self.mask[z][box][adds] = 1
+        self._check_adds.clear()
 
     def _fill_slice(self, z: int, action: _Action) -> bool:
         if not self.mask[z].any() or any(not positive for _, _, positive in self.clicks.get(z, ())):

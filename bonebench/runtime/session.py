@@ -84,7 +84,8 @@ def _is_dynamic(dim) -> bool:
 
 
 def check_graph(session, info: ModelInfo, path: Path) -> None:
-    """One input (N, C, H, W) with C = the metadata's channels and H, W dynamic; one output (N, 1, H, W)."""
+    """One input (N, C, H, W) with C = the metadata's channels and H, W dynamic; one output (N, K, H, W),
+    K = 1, or 2 for a walk model with a check (ModelInfo.outputs)."""
     inputs, outputs = session.get_inputs(), session.get_outputs()
     expected = f"one input of shape (N, {info.in_channels}, H, W)"
     if len(inputs) != 1 or len(inputs[0].shape) != 4 or inputs[0].shape[1] != info.in_channels:
@@ -94,9 +95,10 @@ def check_graph(session, info: ModelInfo, path: Path) -> None:
     if not (_is_dynamic(height) and _is_dynamic(width)):
         raise InputError(f"{path}: the model's input has a fixed size {height}x{width}; bonebench needs dynamic "
                          "height and width (export with bb-export, which writes them)")
-    if len(outputs) != 1 or len(outputs[0].shape) != 4 or outputs[0].shape[1] not in (1, "1"):
+    k = info.outputs
+    if len(outputs) != 1 or len(outputs[0].shape) != 4 or outputs[0].shape[1] not in (k, str(k)):
         shapes = ", ".join(str(o.shape) for o in outputs) or "none"
-        raise InputError(f"{path}: expected one output of shape (N, 1, H, W), got {shapes}")
+        raise InputError(f"{path}: expected one output of shape (N, {k}, H, W), got {shapes}")
 
 
 def check_fits(shape_zyx: Sequence[int], source: str | os.PathLike) -> None:
@@ -144,16 +146,23 @@ class Model:
     def predict(self, x: np.ndarray) -> np.ndarray:
         """Probabilities (N, H, W) for network inputs (N, C, H, W) of any H, W: padded by the
         protocol's pad rule, run, cropped back."""
+        return self.predict_all(x)[:, 0]
+
+    def predict_all(self, x: np.ndarray) -> np.ndarray:
+        """Every output channel (N, K, H, W; ModelInfo.outputs) for network inputs of any H, W."""
         h, w = x.shape[2:]
-        return self(pad_slices(x))[:, :h, :w]
+        return self._run(pad_slices(x))[:, :, :h, :w]
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         """Probabilities (N, H, W) for inputs (N, C, H, W) float32, H and W multiples of 16."""
+        return self._run(x)[:, 0]
+
+    def _run(self, x: np.ndarray) -> np.ndarray:
         x = np.ascontiguousarray(x, dtype=np.float32)
         if self._binding is None:
-            return self.session.run([self.output_name], {self.input_name: x})[0][:, 0]
+            return self.session.run([self.output_name], {self.input_name: x})[0]
         binding = self._binding
         binding.bind_cpu_input(self.input_name, x)
         binding.bind_output(self.output_name, "cuda")
         self.session.run_with_iobinding(binding)
-        return binding.copy_outputs_to_cpu()[0][:, 0]
+        return binding.copy_outputs_to_cpu()[0]

@@ -39,13 +39,17 @@ ONNX_SUFFIX = ".onnx"
 # export.onnx_export wraps the network as the attribute `net` (its sigmoid around it), so the exported
 # initialisers are the U-Net's state dict under this prefix (tests/train/test_interactive.py holds both to it)
 ONNX_WEIGHT_PREFIX = "net."
+# a walk model exported with its check (`bb-export --check`) holds the walk's network as `walk` and the
+# click model's as `check`: a fine-tune from it starts from the walk's weights
+CHECKED_WEIGHT_PREFIX = "walk." + ONNX_WEIGHT_PREFIX
 
 
 def onnx_payload(path: Path) -> dict:
     """The checkpoint of an exported model, for `--init` only: its initialisers are the network's weights
     (fp16 in an `--fp16` export: widened to fp32, so the fine-tune starts from the rounded weights) and its
-    metadata gives the group and the settings a fine-tune repeats. Why: the shipped `default.onnx` is
-    then its own fine-tune start, and no training checkpoint has to ship beside it."""
+    metadata gives the group and the settings a fine-tune repeats; of a walk model with a check, the walk's
+    network. Why: the shipped `default.onnx` is then its own fine-tune start, and no training checkpoint
+    has to ship beside it."""
     import onnx
     from onnx import numpy_helper
 
@@ -59,8 +63,9 @@ def onnx_payload(path: Path) -> dict:
     if METADATA_KEY not in meta:
         raise InputError(f"{path}: no bonebench metadata; --init takes a model made by bb-export")
     info = check_metadata(meta[METADATA_KEY], path)
-    weights = {i.name.removeprefix(ONNX_WEIGHT_PREFIX): torch.from_numpy(numpy_helper.to_array(i).astype(np.float32))
-               for i in proto.graph.initializer if i.name.startswith(ONNX_WEIGHT_PREFIX)}
+    prefix = CHECKED_WEIGHT_PREFIX if info.check else ONNX_WEIGHT_PREFIX
+    weights = {i.name.removeprefix(prefix): torch.from_numpy(numpy_helper.to_array(i).astype(np.float32))
+               for i in proto.graph.initializer if i.name.startswith(prefix)}
     config = TrainConfig(data="", patients=0, group=info.group, base_width=info.base_width,
                          patch_size=info.patch_size, click_sigma=info.click_sigma, pixel_mm=info.pixel_mm or 0.0,
                          labels=info.label)

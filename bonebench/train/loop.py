@@ -124,8 +124,10 @@ def load_finetune_weights(model: torch.nn.Module, path: str, group: ModelGroup, 
     same = source is not None and (source.prev_mask, source.neighbour_mask) == (group.prev_mask, group.neighbour_mask)
     grows = source is not None and group.grows_from(source)
     if source is None or source.kind != group.kind or not (same or grows):
+        hint = "; a walk model: add --neighbour-mask" if source is not None and source.neighbour_mask else ""
         raise InputError(f"{path}: --init for {group.display} needs a trained {group.display} model to fine-tune "
-                         f"(restoration checkpoints seed the pretrained groups), got group {payload.get('group')!r}")
+                         f"(restoration checkpoints seed the pretrained groups), got group {payload.get('group')!r}"
+                         f"{hint}")
     saved = TrainConfig.from_dict(payload["config"])
     for name in FINE_TUNE_SETTINGS:
         option, mine, theirs = "--" + name.replace("_", "-"), getattr(config, name), getattr(saved, name)

@@ -87,3 +87,40 @@ def test_a_bf16_trained_model_exports_with_fp32_parity(phantom_dataset, tmp_path
         expected = torch.sigmoid(load_network(payload)(torch.from_numpy(x))).numpy()[:, 0]
     got = ort.InferenceSession(str(tmp_path / "m.onnx"), providers=["CPUExecutionProvider"]).run(None, {"input": x})[0]
     np.testing.assert_allclose(got[:, 0], expected, atol=FP32_ATOL)
+
+
+def test_a_walk_model_exports_with_a_click_model_as_its_check(tiny_checkpoints, tmp_path):
+    """`--check`: one graph whose two output channels are the walk model's probability and the click
+    model's from the same input less the carried mask, each as its own export gives; the metadata
+    names the check; a fine-tune from it (--init) starts from the walk's weights."""
+    from bonebench.runtime.session import Model
+
+    walk, click = tiny_checkpoints["inter-walk"], tiny_checkpoints["inter"]
+    result = CliRunner().invoke(app, [str(walk), "--check", str(click), "-o", str(tmp_path / "both.onnx")])
+    assert result.exit_code == 0 and "checked by SegInter1" in result.output, result.output
+    export_checkpoint(walk, tmp_path / "walk.onnx")
+    export_checkpoint(click, tmp_path / "click.onnx")
+    both = Model(tmp_path / "both.onnx", device="cpu")
+    assert both.info.check == "SegInter1" and both.info.outputs == 2 and both.info.neighbour_mask
+    x = np.random.default_rng(0).random((2, 4, 80, 112)).astype(np.float32)
+    x[:, 3] = x[:, 3] > 0.5
+    out = both.predict_all(x)
+    assert out.shape == (2, 2, 80, 112)
+    np.testing.assert_allclose(out[:, 0], Model(tmp_path / "walk.onnx", device="cpu").predict(x), atol=FP32_ATOL)
+    np.testing.assert_allclose(out[:, 1], Model(tmp_path / "click.onnx", device="cpu").predict(x[:, :3]),
+                               atol=FP32_ATOL)
+    start = load_checkpoint(tmp_path / "both.onnx")  # --init from it: the walk's network
+    walk_weights = load_checkpoint(walk)["model"]
+    assert start["group"] == "inter-walk" and set(start["model"]) == set(walk_weights)
+    assert all(torch.equal(start["model"][k], walk_weights[k].float()) for k in walk_weights)
+
+
+@pytest.mark.parametrize("walk, check, wrong", [("inter", "inter", "only a walk model"),
+                                                ("inter-walk", "inter-walk", "a check must be a click model"),
+                                                ("inter-walk", "inter-prev", "a check must be a click model")])
+def test_a_check_that_does_not_fit_is_refused_before_anything_is_written(tiny_checkpoints, tmp_path, walk,
+                                                                         check, wrong):
+    result = CliRunner().invoke(app, [str(tiny_checkpoints[walk]), "--check", str(tiny_checkpoints[check]),
+                                      "-o", str(tmp_path / "m.onnx")])
+    assert result.exit_code == 2 and result.output.startswith("error: ") and wrong in result.output, result.output
+    assert len(result.output.strip().splitlines()) == 1 and not (tmp_path / "m.onnx").exists()

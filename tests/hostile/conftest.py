@@ -77,13 +77,14 @@ def ct(tmp_path_factory):
 
 # ---------------------------------------------------------------- small ONNX models, no torch
 def shipped_info() -> dict:
-    """The shipped model's metadata, as a dict to alter."""
+    """A shipped click model's metadata (v7, the click model inside the default as its check: one image
+    and two click channels in, one probability out), as a dict to alter."""
     import onnxruntime as ort
 
     from bonebench.protocol.model_info import METADATA_KEY
     from bonebench.runtime.session import DEFAULT_MODEL
 
-    session = ort.InferenceSession(str(DEFAULT_MODEL), providers=["CPUExecutionProvider"])
+    session = ort.InferenceSession(str(DEFAULT_MODEL.with_name("click_v7.onnx")), providers=["CPUExecutionProvider"])
     return json.loads(session.get_modelmeta().custom_metadata_map[METADATA_KEY])
 
 

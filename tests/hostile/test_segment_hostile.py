@@ -333,6 +333,8 @@ def test_hu_plus_1024_with_the_offset_is_segmented(leg_volume, tmp_path):
 @pytest.mark.parametrize("kwargs, message", [
     (dict(height=96, width=96), "fixed size 96x96"),
     (dict(out_rank=3), "expected one output of shape (N, 1, H, W)"),
+    (dict(info={**shipped_info(), "in_channels": 4, "neighbour_mask": True, "check": "SegInter102"}, channels=4),
+     "expected one output of shape (N, 2, H, W)"),  # a walk model with a check gives two channels
     (dict(channels=1), "expected one input of shape (N, 3, H, W)"),
     (dict(info=None), "not a bonebench model"),
     (dict(info="[1, 2]"), "metadata is unreadable"),

@@ -1,5 +1,6 @@
 """The metadata check (runtime and --init) takes the pixel size: absent or null (old models), or a size above 0;
-and a walk model's arm-seed reach: absent or null, or a finite reach of at least 0."""
+a walk model's arm-seed reach: absent or null, or a finite reach of at least 0; and its check: absent or
+null, or the name of the click model whose probability is the second output, on a walk model only."""
 
 import json
 
@@ -31,7 +32,7 @@ def test_bad_pixel_size_is_refused(value, message):
 
 
 def test_arm_seed_reach_in_metadata():
-    assert check_metadata(_meta(), DEFAULT_MODEL).walk_arms is None  # the default walks without arm seeds
+    assert check_metadata(_meta(walk_arms=None), DEFAULT_MODEL).walk_arms is None
     assert check_metadata(_meta(walk_arms=24.0), DEFAULT_MODEL).walk_arms == 24.0
 
 
@@ -42,3 +43,13 @@ def test_arm_seed_reach_in_metadata():
 def test_bad_arm_seed_reach_is_refused(value, message):
     with pytest.raises(InputError, match=message):
         check_metadata(_meta(walk_arms=value), DEFAULT_MODEL)
+
+
+def test_a_check_is_named_on_walk_models_only():
+    info = check_metadata(_meta(neighbour_mask=True, in_channels=4, check="SegInter102"), DEFAULT_MODEL)
+    assert info.check == "SegInter102" and info.outputs == 2
+    assert check_metadata(_meta(neighbour_mask=True, in_channels=4, check=None), DEFAULT_MODEL).outputs == 1
+    with pytest.raises(InputError, match="names a check model .* only a walk model has a check"):
+        check_metadata(_meta(neighbour_mask=False, in_channels=3, check="SegInter102"), DEFAULT_MODEL)
+    with pytest.raises(InputError, match="'check' has the wrong type"):
+        check_metadata(_meta(neighbour_mask=True, in_channels=4, check=2), DEFAULT_MODEL)

@@ -9,6 +9,7 @@ from bonebench.runtime.interactive import InteractiveSession
 from bonebench.runtime.session import DEFAULT_MODEL, Model
 from tests.conftest import right_fibula
 
+CLICK_V7 = DEFAULT_MODEL.with_name("click_v7.onnx")  # the click model the walk models below grow from
 ONE_CLICK_DICE = 0.9  # shipped model, one click, whole-bone propagation; measured 0.969 (docs/benchmarks.md)
 
 
@@ -130,8 +131,8 @@ def test_a_piece_only_an_arm_seed_found_stays_where_it_continues_the_previous_sl
 
 def test_arm_seeds_follow_the_scapular_blade_from_a_click_on_the_glenoid(monkeypatch):
     """A tuning shoulder phantom (seed 1314, in neither training nor the held-out table) with the
-    shipped model: below the glenoid the blade is a thin line of its own that the glenoid's seeds
-    never reach; seeded on its arm it is followed down (Dice 0.600 -> 0.891,
+    click model v7 (the default until v9): below the glenoid the blade is a thin line of its own that the
+    glenoid's seeds never reach; seeded on its arm it is followed down (Dice 0.600 -> 0.891,
     docs/results/one-click/README.md, "Seeds on a piece's arms")."""
     import bonebench.runtime.interactive as interactive
     from bonebench.data.phantoms import BONE_LABELS, PhantomShape, make_region_phantom
@@ -141,7 +142,7 @@ def test_arm_seeds_follow_the_scapular_blade_from_a_click_on_the_glenoid(monkeyp
     hu, labels, geometry = make_region_phantom("shoulder", 1314, PhantomShape(size_xy=192, slices=40))
     hu = hu.astype(np.float32)
     target, click = clicked_bone(labels == BONE_LABELS["scapula"], hu)
-    model = Model(device="cpu", threads=1)
+    model = Model(CLICK_V7, device="cpu", threads=1)
     masks = {}
     for reach in (None, 24.0):
         monkeypatch.setattr(interactive, "ARM_REACH", reach)
@@ -211,24 +212,24 @@ def test_spread_seeds_follow_the_whole_u_of_a_real_mandible(openkbp, monkeypatch
     assert scores[spread] > scores[1] + 0.08
 
 
-def _grown_walk_model(root, **settings) -> Model:
-    """A SegInterWalk made from the default model as `bb-train inter --neighbour-mask --init` starts one
-    (its click channels are the default's weights, its neighbour channel's weights 0), with `settings`
-    in its training config."""
+def _grown_walk_model(root, check=None, **settings) -> Model:
+    """A SegInterWalk made from v7 as `bb-train inter --neighbour-mask --init` starts one (its click
+    channels are v7's weights, its neighbour channel's weights 0), with `settings` in its training
+    config, exported with `check` as its check when one is named."""
     from bonebench.export.onnx_export import export_checkpoint
     from bonebench.train.checkpoint import load_checkpoint, save_checkpoint
     from bonebench.train.config import TrainConfig
     from bonebench.train.groups import build_model, get_group
     from bonebench.train.loop import load_finetune_weights
 
-    payload = load_checkpoint(DEFAULT_MODEL)
+    payload = load_checkpoint(CLICK_V7)
     group = get_group("inter-walk")
     config = TrainConfig.from_dict({**payload["config"], "group": group.key, **settings})
     net = build_model(group, config.base_width)
-    load_finetune_weights(net, str(DEFAULT_MODEL), group, config)
+    load_finetune_weights(net, str(CLICK_V7), group, config)
     save_checkpoint(root / "walk.pt", {**payload, "group": group.key, "config": config.to_dict(),
                                        "name": "SegInterWalk", "model": net.state_dict()})
-    export_checkpoint(root / "walk.pt", root / "walk.onnx", fp16=True)
+    export_checkpoint(root / "walk.pt", root / "walk.onnx", fp16=True, check=check)
     return Model(root / "walk.onnx", device="cpu", threads=1)
 
 
@@ -264,7 +265,7 @@ def test_the_walk_carries_each_slice_s_mask_into_the_next_for_a_neighbour_mask_m
                                                                                      monkeypatch):
     """A SegInterWalk is given, on each slice the walk reaches, the mask of the slice it came from (at
     the model's pixel size); the user's first click sees none. Grown from the default with a silent
-    neighbour channel, it walks as the default does; keeping the pieces that continue the carried mask
+    neighbour channel, it walks as v7 does; keeping the pieces that continue the carried mask
     (KEEP_CARRIED) leaves this fibula as good."""
     import bonebench.runtime.interactive as interactive
     from bonebench.runtime.segment import segment
@@ -273,8 +274,8 @@ def test_the_walk_carries_each_slice_s_mask_into_the_next_for_a_neighbour_mask_m
     hu, truth, geometry, click = rescanned_leg(leg_volume, 1)
     assert grown_walk_model.info.neighbour_mask and grown_walk_model.info.in_channels == 4
     seen = []
-    predict = grown_walk_model.predict
-    monkeypatch.setattr(grown_walk_model, "predict", lambda x: seen.append(x.copy()) or predict(x))
+    predict_all = grown_walk_model.predict_all
+    monkeypatch.setattr(grown_walk_model, "predict_all", lambda x: seen.append(x.copy()) or predict_all(x))
     masks = {}
     for keep in (False, True):
         monkeypatch.setattr(interactive, "KEEP_CARRIED", keep)
@@ -283,6 +284,58 @@ def test_the_walk_carries_each_slice_s_mask_into_the_next_for_a_neighbour_mask_m
         carried = [x[0, 3] for x in seen]
         assert not carried[0].any() and all(c.any() for c in carried[1:])  # the click's slice carries nothing
         assert all(set(np.unique(c)) == {0.0, 1.0} for c in carried[1:])  # a mask, as in training
-    default = segment(hu, Model(device="cpu", threads=1), [click], spacing=geometry.spacing).mask
-    assert dice(default, masks[False]) > 0.99
-    assert dice(truth, masks[True]) > 0.9 and dice(truth, masks[True]) > dice(truth, default) - 0.01
+    v7 = segment(hu, Model(CLICK_V7, device="cpu", threads=1), [click], spacing=geometry.spacing).mask
+    assert dice(v7, masks[False]) > 0.99
+    assert dice(truth, masks[True]) > 0.9 and dice(truth, masks[True]) > dice(truth, v7) - 0.01
+
+
+def test_the_walk_asks_its_check_on_every_walked_slice(leg_volume, grown_walk_model, tmp_path, monkeypatch):
+    """A walk model exported with a check gives the check's mask on each slice the walk reaches (not on
+    the clicked one); a check that sees what the walk sees (v7 checking a walk grown from v7, its
+    neighbour channel silent) leaves the mask as the walk alone draws it."""
+    import bonebench.runtime.interactive as interactive
+    from bonebench.runtime import walk_check
+    from bonebench.runtime.segment import segment
+    from tests.conftest import rescanned_leg
+
+    checked = _grown_walk_model(tmp_path, check=CLICK_V7)
+    assert checked.info.check == "SegInter102" and checked.info.outputs == 2
+    hu, truth, geometry, click = rescanned_leg(leg_volume, 1)
+    asked = []
+    kept = walk_check.kept
+    monkeypatch.setattr(walk_check, "kept", lambda walked, check: asked.append(check.copy()) or kept(walked, check))
+    mask = segment(hu, checked, [click], spacing=geometry.spacing).mask
+    walked = [z for z in np.flatnonzero(mask.any(axis=(1, 2))) if z != click[2]]
+    assert len(asked) >= len(walked) and all(check.any() for check in asked)
+    alone = segment(hu, grown_walk_model, [click], spacing=geometry.spacing).mask
+    assert dice(alone, mask) > 0.995 and dice(truth, mask) > 0.9
+    monkeypatch.setattr(interactive, "WALK_CHECK", False)
+    asked.clear()
+    segment(hu, checked, [click], spacing=geometry.spacing)
+    assert not asked
+
+
+@pytest.mark.parametrize("region, seed, bone", [("hip", 1277, "femur"), ("legs", 1207, "fibula")])
+def test_the_default_s_check_keeps_the_walk_on_its_bone(model, monkeypatch, region, seed, bone):
+    """The default is a walk model with a click model as its check (v9). On two tuning phantoms
+    (tools/one_click_eval.py --tuning: hip_3, legs_7) the walk alone carries the femoral head's mask
+    into the acetabulum (Dice 0.75, 27 % of the mask in the pelvis) and draws the fibula a pixel thin
+    (0.977); with its check the femur stays the femur (0.955, 1 %) and the fibula gets its rim (0.986)."""
+    import bonebench.runtime.interactive as interactive
+    from bonebench.data.phantoms import BONE_LABELS, PhantomShape, make_region_phantom
+    from bonebench.runtime.segment import segment
+    from bonebench.study.one_click import clicked_bone
+
+    assert model.info.check and model.info.neighbour_mask
+    hu, labels, geometry = make_region_phantom(region, seed, PhantomShape(size_xy=192, slices=40))
+    hu = hu.astype(np.float32)
+    target, click = clicked_bone(labels == BONE_LABELS[bone], hu)
+    others = (labels > 0) & (labels != BONE_LABELS[bone])
+    scores = {}
+    for checked in (True, False):
+        monkeypatch.setattr(interactive, "WALK_CHECK", checked)
+        mask = segment(hu, model, [click], spacing=geometry.spacing).mask > 0
+        scores[checked] = dice(target, mask), (mask & others).sum() / mask.sum()
+    assert scores[True][0] > scores[False][0] + 0.005 and scores[True][1] <= scores[False][1]
+    if region == "hip":
+        assert scores[True][0] > 0.9 and scores[True][1] < 0.05 < scores[False][1]

@@ -25,12 +25,17 @@ def test_provider_choice():
 
 
 def test_shipped_model_describes_itself():
+    """The default is a walk model (the carried mask as its fourth input) with a click model as its check
+    (a second output channel), under issue 17's 10 MB."""
     model = Model(device="cpu", threads=1)
-    assert model.path == DEFAULT_MODEL and DEFAULT_MODEL.stat().st_size < 5_000_000
-    assert model.info.interactive and model.info.in_channels == 3 and "fibula" in model.info.label
+    assert model.path == DEFAULT_MODEL and DEFAULT_MODEL.stat().st_size < 10_000_000
+    assert model.info.interactive and model.info.in_channels == 4 and "fibula" in model.info.label
+    assert model.info.neighbour_mask and model.info.check and model.info.outputs == 2 and model.info.walk_arms
     assert model.providers == [CPU]
-    probability = model(np.zeros((2, 3, 32, 48), np.float32))
+    probability = model(np.zeros((2, 4, 32, 48), np.float32))
     assert probability.shape == (2, 32, 48) and 0 <= probability.min() and probability.max() <= 1
+    both = model.predict_all(np.zeros((2, 4, 30, 45), np.float32))
+    assert both.shape == (2, 2, 30, 45) and 0 <= both.min() and both.max() <= 1
 
 
 def _two_input_model(path, with_metadata=True):

@@ -7,7 +7,10 @@ tools/one_click_eval.py with the remaining arguments, from the repository root:
     python docs/results/one-click/arm-seeds-experiment/prototype.py OUT --model M.onnx --arm-reach 24 ...
 
 Without --arm-reach nothing changes; the landed rule (arm seeds in the same call) is one_click_eval's
---arm-reach alone."""
+--arm-reach alone.
+Since the runtime's own check (v9, 2026-12-07, fifth session) `_segment_slice` returns (mask, check); this script
+takes and gives the mask with None (v7 has no check).
+"""
 
 import runpy
 import sys
@@ -36,12 +39,12 @@ def separate_call(self, z, carried=None):
     if carried is None or not arms or not any((y, x) in arms for y, x, _ in clicks):
         return landed_segment_slice(self, z, carried)
     self.clicks[z] = [c for c in clicks if (c[0], c[1]) not in arms]
-    result = landed_segment_slice(self, z, carried)
+    result = landed_segment_slice(self, z, carried)[0]  # (mask, None): v7 has no check
     outside = [(y, x) for y, x in arm_seeds_of_slice if not result[y, x]]
     if outside:
         whole = self._predicted[z].copy()
         self.clicks[z] = [(y, x, True) for y, x in outside]
-        extra = landed_segment_slice(self, z, carried)
+        extra = landed_segment_slice(self, z, carried)[0]
         labels, _ = label_components(extra, 8)
         previous = self.mask[carried] > 0
         for piece in {int(labels[p]) for p in outside} - {0}:
@@ -50,7 +53,7 @@ def separate_call(self, z, carried=None):
                 result = (result | inside).astype(result.dtype)
         self._predicted[z] |= whole
     self.clicks[z] = clicks
-    return result
+    return result, None
 
 
 walk_seeds.arm_seeds = recorded_arm_seeds

@@ -8,6 +8,9 @@ the click model, which sees no carried mask, stopped at those joints (v7: hip_3 
 
     GATE=bonebench/runtime/models/click_v7.onnx GATE_GROW=2 python docs/results/one-click/walk8-experiment/gate.py \
         OUT --model runs/walk8_last.onnx --tuning ... (tools/one_click_eval.py's arguments)
+
+Since the runtime's own check (v9, 2026-12-07, fifth session) `_segment_slice` returns (mask, check); this script
+takes and gives the mask with None, for models without a check of their own.
 """
 
 import os
@@ -27,19 +30,19 @@ walk_only = interactive.InteractiveSession._segment_slice
 
 
 def gated(self, z, carried=None):
-    walked = walk_only(self, z, carried)
+    walked = walk_only(self, z, carried)[0]  # (mask, None): the models here have no check of their own
     if carried is None:  # the user's own clicks: as without the gate
-        return walked
+        return walked, None
     predicted, walk_model = self._predicted[z], self.model
     self.model = GATE
     try:
-        check = walk_only(self, z, None)
+        check = walk_only(self, z, None)[0]
     finally:
         self.model, self._predicted[z] = walk_model, predicted
     kept = (walked > 0) & _near(check > 0)
     if GATE_MODE == "both":
         kept |= (check > 0) & _near(walked > 0)
-    return kept.astype(walked.dtype)
+    return kept.astype(walked.dtype), None
 
 
 def _near(mask):
