@@ -34,13 +34,14 @@ def _pieces(mask: np.ndarray) -> tuple[int, int, np.ndarray, np.ndarray, np.ndar
     return int(y0), int(x0), labels, sizes, depth
 
 
-def piece_seeds(mask: np.ndarray, gap_yx: tuple[int, int]) -> list[tuple[int, int]]:
+def piece_seeds(mask: np.ndarray, gap_yx: tuple[int, int], pieces: tuple | None = None) -> list[tuple[int, int]]:
     """Seeds for the next slice: the innermost point of every piece (8-connected component) of at
     least MIN_PIECE pixels and, on a long piece, up to MAX_SEEDS - 1 more of its deep pixels, each
-    the farthest from the seeds so far while at least `gap_yx` pixels (rows, columns) from them."""
+    the farthest from the seeds so far while at least `gap_yx` pixels (rows, columns) from them.
+    `pieces`: the mask's _pieces, when the caller has them already."""
     if not mask.any():
         return []
-    y0, x0, labels, sizes, depth = _pieces(mask)
+    y0, x0, labels, sizes, depth = pieces or _pieces(mask)
     ys, xs = np.nonzero(labels)
     owner = labels[ys, xs]
     seeds = []
@@ -51,16 +52,17 @@ def piece_seeds(mask: np.ndarray, gap_yx: tuple[int, int]) -> list[tuple[int, in
 
 
 def arm_seeds(mask: np.ndarray, gap_yx: tuple[int, int], seeds: list[tuple[int, int]],
-              reach: float) -> list[tuple[int, int]]:
+              reach: float, pieces: tuple | None = None) -> list[tuple[int, int]]:
     """Seeds on the arms of each piece: its parts at least `reach` model pixels from the piece's core
     (pixels at least DEEP_SHARE of its deepest), where the spread seeds never go. A scapula's blade
     leaves the glenoid as a thin line and a mandible's rami leave the chin: seeded only at the thick
     core, the walk follows the glenoid or the chin and loses the rest. Per arm (8-connected, at least
     MIN_PIECE pixels) its deepest pixel, at least one gap from the piece's other seeds; at most MAX_ARMS
-    per piece, the farthest arms first. A round or oval piece has no pixel that far from its core."""
+    per piece, the farthest arms first. A round or oval piece has no pixel that far from its core.
+    `pieces`: the mask's _pieces, when the caller has them already."""
     if not mask.any():
         return []
-    y0, x0, labels, sizes, depth = _pieces(mask)
+    y0, x0, labels, sizes, depth = pieces or _pieces(mask)
     to_model = (SEED_GAP / gap_yx[0], SEED_GAP / gap_yx[1])  # model pixels per volume pixel
     arms = []
     for piece in np.flatnonzero(sizes >= MIN_PIECE):
@@ -86,8 +88,11 @@ def arm_seeds(mask: np.ndarray, gap_yx: tuple[int, int], seeds: list[tuple[int, 
 def seeds_and_arms(mask: np.ndarray, gap_yx: tuple[int, int], reach: float | None) -> tuple[list, list]:
     """What the walk clicks on the next slice from this slice's mask: the spread seeds of its pieces and,
     with a reach, their arm seeds (none without spread seeds: the walk stops there)."""
-    seeds = piece_seeds(mask, gap_yx)
-    return seeds, (arm_seeds(mask, gap_yx, seeds, reach) if seeds and reach else [])
+    if not mask.any():
+        return [], []
+    pieces = _pieces(mask)  # labelled and measured once for both
+    seeds = piece_seeds(mask, gap_yx, pieces)
+    return seeds, (arm_seeds(mask, gap_yx, seeds, reach, pieces) if seeds and reach else [])
 
 
 def walk_clicks(masks: np.ndarray, rows: np.ndarray, reach: float) -> dict[int, np.ndarray]:

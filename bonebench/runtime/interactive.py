@@ -362,7 +362,9 @@ def _keep_clicked(prediction: np.ndarray, positives: list[tuple[int, int]],
     keep = {int(labels[y, x]) for y, x in positives} - {0}
     if carried is not None and carried.any():
         keep |= {int(k) for k in np.flatnonzero(_lying_on(labels, count, carried > 0)[1]) if k > 0}
-    return np.isin(labels, list(keep)).astype(np.uint8)
+    kept = np.zeros(count + 1, np.uint8)  # a lookup per label: one pass, where np.isin sorts
+    kept[list(keep)] = 1
+    return kept[labels]
 
 
 def _lying_on(labels: np.ndarray, count: int, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -26,8 +26,8 @@ landed_arm_seeds = walk_seeds.arm_seeds
 landed_segment_slice = interactive.InteractiveSession._segment_slice
 
 
-def recorded_arm_seeds(mask, gap_yx, seeds, reach):
-    arm_seeds_of_slice[:] = landed_arm_seeds(mask, gap_yx, seeds, reach)
+def recorded_arm_seeds(mask, gap_yx, seeds, reach, pieces=None):
+    arm_seeds_of_slice[:] = landed_arm_seeds(mask, gap_yx, seeds, reach, pieces)
     return list(arm_seeds_of_slice)
 
 

@@ -5,7 +5,7 @@ from the same seeds: its area against the previous slice's mask, its share outsi
 pixels) and the stop rule it breaks. Not in the package: the measurement behind the check's leak stop
 (docs/results/one-click/README.md, "The click model as the walk's check").
 
-    python docs/results/one-click/v9/check_crossings.py runs/walk8_last.onnx OUT.csv   # 2 min 21 s
+    python docs/results/one-click/v9/check_crossings.py runs/walk8_last.onnx OUT.csv   # 2 min 28 s
 """
 import csv
 import sys
