@@ -45,8 +45,9 @@ the others it does not: v7 with arm seeds (ARM_REACH, which overrides the model'
 scapula 0.649 -> 0.773, but the humerus walked into the scapula and the mandible into the upper jaw
 (docs/results/one-click/README.md, "Seeds on a piece's arms").
 A walk model exported with a check (ModelInfo.check, `bb-export --check`) also gives, on each walked
-slice, a click model's mask from the same seeds; the walk keeps its mask near the check's and, after
-the walks, takes the check's pixels near it (runtime.walk_check; WALK_CHECK switches it for measuring).
+slice, a click model's mask from the same seeds; the walk keeps its mask near the check's, stops where
+the check's mask breaks the leak rule (CHECK_LEAK) and, after the walks, takes the check's pixels near
+it (runtime.walk_check; WALK_CHECK switches it all for measuring).
 Background clicks refine their slice; a background click on a slice that propagation filled cuts
 the propagation there: that slice and the ones the same walk filled beyond it are cleared, and the
 next propagate() stops at it (a slice the user clicked is never walked over).
@@ -64,10 +65,10 @@ from bonebench.kernels import label_components
 from bonebench.protocol import walk_seeds
 from bonebench.protocol.clicks import ClickSet
 from bonebench.protocol.network import THRESHOLD, network_input
+from bonebench.runtime import walk_check
 from bonebench.runtime.scaling import SliceScale, check_spacing
 from bonebench.runtime.stop_rules import StopRules
 from bonebench.runtime.session import Model
-from bonebench.runtime import walk_check
 
 AIR_HU = -400.0
 SHRINK, LEAK = 0.1, 6.0
@@ -80,7 +81,7 @@ KEEP_CARRIED = False  # neighbour-mask models: also keep predicted pieces on the
 ARM_REACH: float | None = None  # model pixels: seed a piece's arms this far from its core; 0: none; None: the model's
 ARM_OVERLAP = 0.5  # share of a piece only an arm seed found that must lie on the previous slice's mask
 WALK_CHECK = True  # a walk model's check (runtime.walk_check): a switch for measuring it (tools, tests); on for users
-CHECK_LEAK = True  # also stop a walk where the check's mask breaks the leak rule against the previous slice's (measured on)
+CHECK_LEAK = True  # also stop where the check's mask breaks the leak rule (tuning: 4 bones +0.001-0.010, none lower)
 
 
 @dataclass

@@ -172,6 +172,33 @@ def test_an_exported_click_model_is_its_own_fine_tune_start(phantom_dataset, tmp
         load_checkpoint(tmp_path / "bad.onnx")
 
 
+def test_a_walk_model_exported_with_its_check_fine_tunes_its_walk(phantom_dataset, tmp_path):
+    """--init of a walk model exported with a check (how a lab adapts the default v9): the walk's
+    weights start the fine-tune (iteration 0 scores what the walk scores), a run without
+    --neighbour-mask is told to add it, and the fine-tuned walk takes its check back at export."""
+    from bonebench.export.onnx_export import export_checkpoint
+
+    walk = dict(group="inter-walk", iterations=6, val_every=6)
+    train(_config(phantom_dataset, **walk), tmp_path / "walk", show_progress=False)
+    train(_config(phantom_dataset, group="inter", iterations=6, val_every=6), tmp_path / "click", show_progress=False)
+    export_checkpoint(tmp_path / "walk" / "best.pt", tmp_path / "checked.onnx", check=tmp_path / "click" / "best.pt")
+    step = dict(group="inter-walk", iterations=1, val_every=1, lr=1e-12)
+    from_pt = train(_config(phantom_dataset, init=str(tmp_path / "walk" / "best.pt"), **step), tmp_path / "ft_pt",
+                    show_progress=False)
+    from_onnx = train(_config(phantom_dataset, init=str(tmp_path / "checked.onnx"), **step), tmp_path / "ft_onnx",
+                      show_progress=False)
+    assert _metrics(tmp_path / "ft_onnx")[0]["val_dice"] == pytest.approx(_metrics(tmp_path / "ft_pt")[0]["val_dice"],
+                                                                           abs=1e-4)
+    assert from_onnx.best_value == pytest.approx(from_pt.best_value, abs=1e-4)
+    with pytest.raises(InputError, match="a walk model: add --neighbour-mask"):
+        train(_config(phantom_dataset, group="inter", init=str(tmp_path / "checked.onnx"), iterations=1, val_every=1),
+              tmp_path / "ft_click", show_progress=False)
+    info = export_checkpoint(tmp_path / "ft_onnx" / "last.pt", tmp_path / "ft.onnx", check=tmp_path / "click" / "best.pt")
+    assert info.check == "SegInter1" and info.neighbour_mask
+    with pytest.raises(InputError, match="a check must be a click model"):  # the checked file reads as its walk
+        export_checkpoint(tmp_path / "ft_onnx" / "last.pt", tmp_path / "no.onnx", check=tmp_path / "checked.onnx")
+
+
 @pytest.mark.slow
 def test_seginter_with_its_click_beats_the_baseline_at_equal_budget(phantom_dataset, tmp_path):
     """Same data (1 patient), same size, same 200 iterations: the click makes the task easier to
