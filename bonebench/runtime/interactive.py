@@ -319,9 +319,9 @@ class InteractiveSession:
         """"the check's leak" where the check's mask breaks the leak rule against the previous slice's
         mask (its seeds found a bone far bigger than the one walked: CHECK_LEAK), else ""."""
         box, seen = check
-        whole = np.zeros(previous.shape, bool)
-        whole[box] = seen
-        return "the check's leak" if self.rules.broken(whole, previous > 0) == "leak" else ""
+        rule = self.rules.broken_by(int(np.count_nonzero(seen)), int(np.count_nonzero(previous)),
+                                    lambda: np.count_nonzero(seen & (previous[box] > 0)))
+        return "the check's leak" if rule == "leak" else ""
 
     def _add_check_pixels(self) -> None:
         """After the walks and the fill: the check's pixels near each walked slice's mask join it

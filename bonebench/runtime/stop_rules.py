@@ -48,11 +48,15 @@ class StopRules:
         the same bone): empty, shrink, leak or overlap."""
         import numpy as np
 
-        area, before = int(result.sum()), int(previous.sum())
+        return self.broken_by(int(result.sum()), int(previous.sum()), lambda: np.count_nonzero(result & previous))
+
+    def broken_by(self, area: int, before: int, overlap) -> str:
+        """`broken` from the counts: the new mask's area, the previous mask's, and `overlap()`, their
+        common pixels (asked only when the area rules pass); for callers that hold a mask in a window."""
         if area == 0:
             return "empty"
         if area < self.shrink * before:
             return "shrink"
         if area > self.leak * before:
             return "leak"
-        return "overlap" if np.count_nonzero(result & previous) < self.min_overlap * area else ""
+        return "overlap" if overlap() < self.min_overlap * area else ""
