@@ -78,19 +78,28 @@ def load_network(payload: dict) -> torch.nn.Module:
     return model.eval()
 
 
+def _check_differences(info: ModelInfo, check: ModelInfo) -> list[str]:
+    """What keeps `check` from checking the walk `info`: each difference as 'what, the check's, the walk's'."""
+    if not (check.interactive and not check.neighbour_mask and not check.prev_mask
+            and check.in_channels == info.in_channels - 1):
+        return [f"not a click model: {check.in_channels} input channels, neighbour mask {check.neighbour_mask}, "
+                f"previous mask {check.prev_mask}"]
+    pairs = {"pixel (mm)": (check.pixel_mm, info.pixel_mm), "HU window": (check.hu_window, info.hu_window),
+             "click sigma": (check.click_sigma, info.click_sigma)}
+    return [f"{what} {mine} against the walk's {walk}" for what, (mine, walk) in pairs.items() if mine != walk]
+
+
 def _checked(info: ModelInfo, check: ModelInfo, walk_path, check_path) -> ModelInfo:
     """The walk's ModelInfo naming its check, once the check is a click model that reads the walk's
     input less the carried mask at the same pixel size; else one clear refusal."""
     if not info.neighbour_mask:
         raise InputError(f"{walk_path}: only a walk model (SegInterWalk, bb-train inter --neighbour-mask) "
                          f"takes a --check; this is {info.name} ({info.group})")
-    same = (check.interactive and not check.neighbour_mask and not check.prev_mask
-            and check.in_channels == info.in_channels - 1 and check.pixel_mm == info.pixel_mm
-            and check.hu_window == info.hu_window and check.click_sigma == info.click_sigma)
-    if not same:
+    differences = _check_differences(info, check)
+    if differences:
         raise InputError(f"{check_path}: a check must be a click model (SegInter) at the walk's pixel size, "
-                         f"HU window and click sigma; this is {check.name} ({check.group}, pixel "
-                         f"{check.pixel_mm} mm against the walk's {info.pixel_mm})")
+                         f"HU window and click sigma; this is {check.name} ({check.group}): "
+                         + "; ".join(differences))
     return replace(info, check=check.name)
 
 

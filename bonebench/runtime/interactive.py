@@ -289,11 +289,13 @@ class InteractiveSession:
         bg = [(y - y0, x - x0) for y, x, p in points if not p]
         window = (y1 - y0, x1 - x0)
         shape = self.scale.model_shape(window)
-        image, previous = self.hu[z:z + 1, y0:y1, x0:x1], self.mask[z:z + 1, y0:y1, x0:x1]
+        image = self.hu[z:z + 1, y0:y1, x0:x1]
+        previous = self.mask[z:z + 1, y0:y1, x0:x1] if self.model.info.inputs.prev_mask else None
         carried = None if neighbour is None else neighbour[None].astype(np.float32)
         if self.scale.active:
             image = self.scale.to_model(np.clip(image, *self.model.info.hu_window), shape)
-            previous = self.scale.to_model(previous.astype(np.float32), shape)
+            if previous is not None:
+                previous = self.scale.to_model(previous.astype(np.float32), shape)
             if carried is not None:  # binary, as the neighbour masks it was trained on
                 carried = (self.scale.to_model(carried, shape) > 0.5).astype(np.float32)
         clicks = ClickSet.from_points(shape, self.scale.points_to_model(fg, window, shape),
@@ -334,22 +336,33 @@ class InteractiveSession:
     def _fill_slice(self, z: int, action: _Action) -> bool:
         if not self.mask[z].any() or any(not positive for _, _, positive in self.clicks.get(z, ())):
             return False  # a slice with a background click stays as the user's clicks made it
-        extra = self._predicted[z] & (self.mask[z] == 0)
+        box = _extent(self._predicted[z])  # the prediction's window: its pieces, fewer pixels to label
+        if box is None:
+            return False
+        extra = self._predicted[z][box] & (self.mask[z][box] == 0)
         labels, count = label_components(extra, 8)
         if count == 0:
             return False
         nearby = np.zeros(extra.shape, bool)
         for n in (z - 1, z + 1):
             if 0 <= n < self.mask.shape[0]:
-                nearby |= self.mask[n] > 0
+                nearby |= self.mask[n][box] > 0
         sizes, lying = _lying_on(labels, count, nearby)
         joining = np.flatnonzero(lying & (sizes >= walk_seeds.MIN_PIECE))
         joining = joining[joining > 0]
         if not len(joining):
             return False
         self._remember(action, z)
-        self.mask[z][np.isin(labels, joining)] = 1
+        self.mask[z][box][np.isin(labels, joining)] = 1
         return True
+
+
+def _extent(mask: np.ndarray) -> tuple[slice, slice] | None:
+    """The rows and columns that hold a 2D mask's pixels (None: empty)."""
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    if rows.size == 0:
+        return None
+    return np.s_[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
 
 
 def _keep_clicked(prediction: np.ndarray, positives: list[tuple[int, int]],

@@ -48,7 +48,8 @@ class StopRules:
         the same bone): empty, shrink, leak or overlap."""
         import numpy as np
 
-        return self.broken_by(int(result.sum()), int(previous.sum()), lambda: np.count_nonzero(result & previous))
+        return self.broken_by(np.count_nonzero(result), np.count_nonzero(previous),
+                              lambda: np.count_nonzero(result & previous))
 
     def broken_by(self, area: int, before: int, overlap) -> str:
         """`broken` from the counts: the new mask's area, the previous mask's, and `overlap()`, their

@@ -6,6 +6,8 @@ the bf16 step took 0.29-0.43x the fp32 time (DESIGN.md), on a 2-core AMD EPYC (f
 `avx512_bf16`, no AMX) 0.54x the fp32 + channels_last time (base 16, batch 16, 96x96: 133 vs 248 ms),
 but on the 2-core Xeon with AVX-512 BF16 and no AMX (`lscpu`, oneDNN ISA "AVX 10.1") 0.9-1.25x:
 there oneDNN's AVX-512 fp32 kernels are as fast as its bf16 ones, and autocast adds casts.
+On an AMD EPYC without AVX-512 (family 25 model 1, AVX2) bf16 is emulated: 14x the fp32 time
+(base 16, batch 16, 96x96: 4,867 vs 343 ms, 2026-12-07), where `auto` keeps fp32.
 `--precision bf16` still forces it anywhere. Weights and the optimiser stay fp32 (autocast), so
 export and its parity check are unchanged.
 """

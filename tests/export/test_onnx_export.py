@@ -124,3 +124,16 @@ def test_a_check_that_does_not_fit_is_refused_before_anything_is_written(tiny_ch
                                       "-o", str(tmp_path / "m.onnx")])
     assert result.exit_code == 2 and result.output.startswith("error: ") and wrong in result.output, result.output
     assert len(result.output.strip().splitlines()) == 1 and not (tmp_path / "m.onnx").exists()
+
+
+@pytest.mark.parametrize("key, value, named", [("click_sigma", 3.0, "click sigma 3.0 against the walk's 2.0"),
+                                               ("pixel_mm", 1.0, "pixel (mm) 1.0 against the walk's")])
+def test_a_refused_check_is_told_what_differs(tiny_checkpoints, tmp_path, key, value, named):
+    """A click model trained at another click sigma or pixel size: the one line names that difference."""
+    payload = load_checkpoint(tiny_checkpoints["inter"])
+    payload["config"] = {**payload["config"], key: value}
+    torch.save(payload, tmp_path / "other.pt")
+    result = CliRunner().invoke(app, [str(tiny_checkpoints["inter-walk"]), "--check", str(tmp_path / "other.pt"),
+                                      "-o", str(tmp_path / "m.onnx")])
+    assert result.exit_code == 2 and named in result.output, result.output
+    assert len(result.output.strip().splitlines()) == 1 and not (tmp_path / "m.onnx").exists()
