@@ -102,7 +102,7 @@ def resolve_preset(preset: str | None) -> str:
 
 
 def check_run_request(out: Optional[Path], init: Optional[Path], split_file: Optional[Path],
-                      lr: Optional[float], data: Optional[Path] = None) -> None:
+                      lr: Optional[float], data: Optional[Path] = None, teacher: Optional[Path] = None) -> None:
     """Paths and numbers that must be right before any data is read."""
     from bonebench.data.checks import check_input_path, check_writable_folder
 
@@ -110,7 +110,7 @@ def check_run_request(out: Optional[Path], init: Optional[Path], split_file: Opt
             out.resolve().is_relative_to(data.resolve()):
         raise InputError(f"--out {out}: is inside the dataset folder {data}; put runs beside the data")
     check_positive(lr, "--lr")
-    for option, path in (("--init", init), ("--split", split_file)):
+    for option, path in (("--init", init), ("--split", split_file), ("--teacher", teacher)):
         if path is not None and not path.is_file():
             check_input_path(path)
             raise InputError(f"{option} {path}: is a folder, expected a file")
@@ -153,7 +153,8 @@ def _train(group_key: str, shared: dict, restoration_key: str = "", **settings) 
         out, resume, split_file, quiet, threads = (shared.pop(k) for k in ("out", "resume", "split_file", "quiet",
                                                                           "threads"))
         init = Path(settings["init"]) if settings.get("init") else None
-        check_run_request(out, init, split_file, shared.get("lr"), shared["data"])
+        teacher = Path(settings["teacher"]) if settings.get("teacher") else None
+        check_run_request(out, init, split_file, shared.get("lr"), shared["data"], teacher)
         if init is not None:
             group_key = _init_group(init, group_key, restoration_key, shared)
         group = get_group(group_key)
@@ -222,6 +223,10 @@ def inter(label: str = LABEL, patients: int = PATIENTS,
               None, "--walk-arms", min=0.0, metavar="REACH", show_default="0",
               help="--neighbour-mask: click walked slices as the runtime's walk does, arm seeds at REACH model "
                    "pixels (0: each piece's innermost point)"),
+          teacher: Optional[Path] = typer.Option(
+              None, "--teacher", metavar="MODEL", show_default="none (the labels)",
+              help="a trained click model of the same inputs (.pt or .onnx) whose probabilities are the targets "
+                   "(distillation; with bb-train shrink: a smaller model that does what it does)"),
           loss: str = LOSS, *, shared: dict) -> None:
     """Train SegInter: image + foreground/background click maps in, the clicked bone out; --init with a
     trained click model (the shipped one: bonebench/runtime/models/default.onnx) fine-tunes it on your
@@ -234,7 +239,7 @@ def inter(label: str = LABEL, patients: int = PATIENTS,
            init=str(init or ""), labels=labels, click_sigma=click_sigma, max_interactions=max_interactions,
            background_rate=background_rate, random_click_rate=random_click_rate, one_piece_rate=one_piece_rate,
            flip_rate=flip_rate, bone_end_rate=bone_end_rate, walk_arms=walk_arms,
-           train_layers=train_layers, loss=loss)
+           train_layers=train_layers, teacher=str(teacher or ""), loss=loss)
 
 
 @command("run", cls=OneLineCommand)
@@ -316,6 +321,26 @@ def blend(checkpoint: Path = typer.Argument(..., metavar="CHECKPOINT", show_defa
         check_output_path(out, "checkpoint", [checkpoint, start], "-o")
         save_checkpoint(out, blend_checkpoints(checkpoint, start, share))
         typer.echo(f"{out}: {share:g} of {checkpoint} + {1 - share:g} of {start}")
+
+
+@command("shrink", cls=OneLineCommand)
+def shrink(checkpoint: Path = typer.Argument(..., metavar="MODEL", show_default=False,
+                                             help="a trained model: best.pt, last.pt or an exported .onnx"),
+           base_width: int = typer.Option(..., "--base-width", min=1, metavar="N", show_default=False,
+                                          help="the narrower network's base width (below the model's own)"),
+           out: Path = typer.Option(..., "-o", "--out", metavar="FILE.pt", show_default=False,
+                                    help="checkpoint to write (a start for --init)")) -> None:
+    """Cut a trained U-Net to a narrower one, keeping each layer's strongest filters: a start for
+    `bb-train inter --init FILE.pt --teacher MODEL`, which trains it to do what MODEL does, faster."""
+    with user_errors():
+        from bonebench.data.checks import check_input_path, check_output_path
+        from bonebench.train.checkpoint import save_checkpoint
+        from bonebench.train.shrink import shrink_checkpoint
+
+        check_input_path(checkpoint)
+        check_output_path(out, "checkpoint", [checkpoint], "-o")
+        save_checkpoint(out, shrink_checkpoint(checkpoint, base_width))
+        typer.echo(f"{out}: {checkpoint} cut to base width {base_width}")
 
 
 @command("restoration-figure", cls=OneLineCommand)

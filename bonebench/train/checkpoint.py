@@ -77,6 +77,17 @@ def onnx_payload(path: Path) -> dict:
 FINE_TUNE_SETTINGS = ("base_width", "pixel_mm")
 
 
+def require_settings(path: str | Path, saved: TrainConfig, config: TrainConfig, names: tuple[str, ...],
+                     subject: str = "the model") -> None:
+    """InputError at the first of `names` (config fields) where the model at `path` was trained otherwise than
+    this run is configured, naming the option to pass."""
+    for name in names:
+        option, mine, theirs = "--" + name.replace("_", "-"), getattr(config, name), getattr(saved, name)
+        if mine != theirs:
+            raise InputError(f"{path}: {subject} was trained with {option} {theirs:g}, this run has {mine:g}; "
+                             f"pass {option} {theirs:g}")
+
+
 def init_source(path: str | Path) -> tuple[str, dict]:
     """What --init names: the checkpoint's group key, and the network settings a fine-tune from it must
     repeat (width, pixel size; none for a restoration checkpoint, which seeds the pretrained groups)."""

@@ -57,6 +57,9 @@ class TrainConfig:
     walk_arms: float = 0.0
     labels: str = ""  # comma list for multi-bone interactive training, e.g. "fibula,tibia"
     pixel_mm: float = 0.0  # in-plane pixel size (mm) datasets are resampled to when loaded; 0: as stored
+    # a trained model of the same inputs whose probabilities replace the labels as targets (distillation,
+    # train.teacher); empty: the labels
+    teacher: str = ""
 
     def to_dict(self) -> dict:
         return asdict(self)

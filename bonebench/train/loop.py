@@ -24,12 +24,14 @@ from bonebench.data.splits import Split, make_split
 from bonebench.errors import InputError
 from bonebench.protocol.kinds import RESTORATION
 from bonebench.protocol.run_folders import RunLayout
-from bonebench.train.checkpoint import FINE_TUNE_SETTINGS, fitted_weight, grown_input, load_checkpoint, save_checkpoint
+from bonebench.train.checkpoint import (FINE_TUNE_SETTINGS, fitted_weight, grown_input, load_checkpoint,
+                                        require_settings, save_checkpoint)
 from bonebench.train.config import TRAIN_LAYERS, TrainConfig
 from bonebench.train.groups import GROUPS, ModelGroup, build_model, get_group, model_name
 from bonebench.train.precision import Compute, denormals_flushed, pick_device
 from bonebench.train.prefetch import Prefetcher
 from bonebench.train.schedules import lr_factor
+from bonebench.train.teacher import load_teacher, teacher_targets
 from bonebench.train.unet import OUTPUT_LAYER
 from bonebench.threads import prefetch_thread, using_threads
 
@@ -72,7 +74,7 @@ def _check_resumable(layout: RunLayout, config: TrainConfig, resume: bool) -> di
     return state
 
 
-PATH_SETTINGS = ("data", "init")  # paths: the same file or folder under another spelling is the same setting
+PATH_SETTINGS = ("data", "init", "teacher")  # paths: the same file or folder under another spelling is the same setting
 
 
 def _same_setting(key: str, saved, given) -> bool:
@@ -128,12 +130,7 @@ def load_finetune_weights(model: torch.nn.Module, path: str, group: ModelGroup, 
         raise InputError(f"{path}: --init for {group.display} needs a trained {group.display} model to fine-tune "
                          f"(restoration checkpoints seed the pretrained groups), got group {payload.get('group')!r}"
                          f"{hint}")
-    saved = TrainConfig.from_dict(payload["config"])
-    for name in FINE_TUNE_SETTINGS:
-        option, mine, theirs = "--" + name.replace("_", "-"), getattr(config, name), getattr(saved, name)
-        if mine != theirs:
-            raise InputError(f"{path}: the model was trained with {option} {theirs:g}, this run has {mine:g}; "
-                             f"pass {option} {theirs:g}")
+    require_settings(path, TrainConfig.from_dict(payload["config"]), config, FINE_TUNE_SETTINGS)
     weights = dict(payload["model"])
     if grows:
         own = model.state_dict()
@@ -152,6 +149,8 @@ def _check_group_settings(group: ModelGroup, config: TrainConfig) -> None:
     if config.bone_end_rate and not group.neighbour_mask:
         raise InputError("--bone-end-rate trains where a walk carries a bone's mask past its end: "
                          "add --neighbour-mask (SegInterWalk)")
+    if config.teacher and group.kind == RESTORATION:
+        raise InputError("--teacher distils a segmentation model; a restoration run has no probabilities to learn")
     if config.walk_arms and not group.neighbour_mask:
         raise InputError("--walk-arms clicks as the walk seeds a slice from the one it came from: "
                          "add --neighbour-mask (SegInterWalk)")
@@ -164,13 +163,18 @@ def set_learning_rate(optimizer: torch.optim.Optimizer, config: TrainConfig, ite
         param_group["lr"] = rate
 
 
-def train_step(model: torch.nn.Module, optimizer: torch.optim.Optimizer, task, compute: Compute) -> torch.Tensor:
-    """One iteration: the task's minibatch, forward in the run's precision, loss, backward, step.
-    Returns the loss as a detached tensor on the device: reading it (float) would wait for the GPU,
-    so the loop sums it there and reads the sum once per validation."""
+def train_step(model: torch.nn.Module, optimizer: torch.optim.Optimizer, task, compute: Compute,
+               teacher: torch.nn.Module | None = None) -> torch.Tensor:
+    """One iteration: the task's minibatch, forward in the run's precision, loss, backward, step; with
+    a teacher, its probabilities are the targets (train.teacher). Returns the loss as a detached tensor
+    on the device: reading it (float) would wait for the GPU, so the loop sums it there and reads the
+    sum once per validation."""
     inputs, targets = task.batch(model, compute)
     x = compute.tensor(inputs)
-    y = torch.from_numpy(targets).to(compute.device, non_blocking=True)
+    if teacher is None:
+        y = torch.from_numpy(targets).to(compute.device, non_blocking=True)
+    else:
+        y = teacher_targets(teacher, x, compute)
     with compute.autocast():
         logits = model(x)
     loss = task.loss(logits, y)
@@ -213,6 +217,7 @@ class _Run:
         split = _load_or_make_split(layout, dataset, config.split_seed, split_file)
         self.task = Prefetcher(self.group.make_task(config, dataset, split), enabled=prefetch)
         self.model, self.optimizer = self._build(state is None)
+        self.teacher = load_teacher(config.teacher, self.group, config, self.compute) if config.teacher else None
         split.save(layout.split)  # only now: bad input leaves no run folder behind
         config.save(layout.config)
         self.progress = self._restore(state)
@@ -331,7 +336,7 @@ def _iterate(run: _Run, config: TrainConfig, show_progress: bool, interrupt_at: 
             progress.update(bar, status=run.validate(0, None, 0.0, 0.0))
         for iteration in range(run.progress.iteration + 1, config.iterations + 1):
             set_learning_rate(run.optimizer, config, iteration)
-            running_loss += train_step(run.model, run.optimizer, run.task, run.compute)
+            running_loss += train_step(run.model, run.optimizer, run.task, run.compute, run.teacher)
             running_n += 1
             progress.advance(bar)
             if interrupt_at is not None and iteration == interrupt_at:
