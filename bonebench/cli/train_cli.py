@@ -224,9 +224,8 @@ def inter(label: str = LABEL, patients: int = PATIENTS,
               help="--neighbour-mask: click walked slices as the runtime's walk does, arm seeds at REACH model "
                    "pixels (0: each piece's innermost point)"),
           teacher: Optional[Path] = typer.Option(
-              None, "--teacher", metavar="MODEL", show_default="none (the labels)",
-              help="a trained click model of the same inputs (.pt or .onnx) whose probabilities are the targets "
-                   "(distillation; with bb-train shrink: a smaller model that does what it does)"),
+              None, "--teacher", metavar="MODEL", show_default="none",
+              help="a click model whose probabilities replace the labels as targets (distillation)"),
           loss: str = LOSS, *, shared: dict) -> None:
     """Train SegInter: image + foreground/background click maps in, the clicked bone out; --init with a
     trained click model (the shipped one: bonebench/runtime/models/default.onnx) fine-tunes it on your
