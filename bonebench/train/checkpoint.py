@@ -120,8 +120,7 @@ def blend_checkpoints(tuned: str | Path, start: str | Path, share: float) -> dic
         raise InputError(f"{start}: its weights do not fit {tuned} ({(mismatched or ['tensor count'])[0]}); "
                          "name the model its fine-tune started from")
     blended = {k: share * v.float() + (1.0 - share) * first[k].float() for k, v in end["model"].items()}
-    described = {k: v for k, v in end.items() if k not in RESUME_STATE and k != end.get("metric")}
-    return {**described, "model": blended, "blend": {"start": str(start), "share": share}}
+    return {**described_model(end), "model": blended, "blend": {"start": str(start), "share": share}}
 
 
 def _grew_from(group: str | None, source: str | None) -> bool:
@@ -151,3 +150,9 @@ def grown_input(own: torch.Tensor, value: torch.Tensor) -> torch.Tensor | None:
 # what a last.pt holds beyond the model and its description (train.loop): a blend is no run to resume, and
 # the fine-tune's validation score (the key its "metric" names) is not the blend's
 RESUME_STATE = ("optimizer", "task", "best_score", "best_value", "best_iteration")
+
+
+def described_model(payload: dict) -> dict:
+    """A checkpoint without its run state and validation score: what a model made from it (a blend, a cut)
+    keeps of the model it came from."""
+    return {k: v for k, v in payload.items() if k not in RESUME_STATE and k != payload.get("metric")}

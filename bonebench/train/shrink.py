@@ -15,7 +15,7 @@ from pathlib import Path
 import torch
 
 from bonebench.errors import InputError
-from bonebench.train.checkpoint import RESUME_STATE, load_checkpoint
+from bonebench.train.checkpoint import described_model, load_checkpoint
 from bonebench.train.config import TrainConfig
 from bonebench.train.unet import DEPTH, OUTPUT_LAYER
 
@@ -81,6 +81,5 @@ def shrink_checkpoint(path: str | Path, base_width: int) -> dict:
         raise InputError(f"{path}: not a U-Net checkpoint (no {OUTPUT_LAYER} or first convolution)")
     in_channels = state["down.0.0.weight"].shape[1]
     config = TrainConfig.from_dict(payload["config"]).to_dict() | {"base_width": base_width}
-    described = {k: v for k, v in payload.items() if k not in RESUME_STATE and k != payload.get("metric")}
-    return {**described, "model": shrunk_state(state, in_channels, base_width), "config": config,
+    return {**described_model(payload), "model": shrunk_state(state, in_channels, base_width), "config": config,
             "shrink": {"source": str(path), "base_width": base_width}}
