@@ -47,8 +47,8 @@ CHECKED_WEIGHT_PREFIX = "walk." + ONNX_WEIGHT_PREFIX
 def onnx_payload(path: Path) -> dict:
     """The checkpoint of an exported model, for `--init` only: its initialisers are the network's weights
     (fp16 in an `--fp16` export: widened to fp32, so the fine-tune starts from the rounded weights) and its
-    metadata gives the group and the settings a fine-tune repeats; of a walk model with a check, the walk's
-    network. Why: the shipped `default.onnx` is then its own fine-tune start, and no training checkpoint
+    metadata gives the group and the settings a fine-tune repeats and an export writes again (the walk's
+    arm-seed reach among them); of a walk model with a check, the walk's network. Why: the shipped `default.onnx` is then its own fine-tune start, and no training checkpoint
     has to ship beside it."""
     import onnx
     from onnx import numpy_helper
@@ -68,7 +68,7 @@ def onnx_payload(path: Path) -> dict:
                for i in proto.graph.initializer if i.name.startswith(prefix)}
     config = TrainConfig(data="", patients=0, group=info.group, base_width=info.base_width,
                          patch_size=info.patch_size, click_sigma=info.click_sigma, pixel_mm=info.pixel_mm or 0.0,
-                         labels=info.label)
+                         labels=info.label, walk_arms=info.walk_arms or 0.0)
     return {"model": weights, "config": config.to_dict(), "group": info.group, "name": info.name,
             "label_name": info.label, "train_patients": list(info.training_patients)}
 

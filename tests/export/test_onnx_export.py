@@ -137,3 +137,16 @@ def test_a_refused_check_is_told_what_differs(tiny_checkpoints, tmp_path, key, v
                                       "-o", str(tmp_path / "m.onnx")])
     assert result.exit_code == 2 and named in result.output, result.output
     assert len(result.output.strip().splitlines()) == 1 and not (tmp_path / "m.onnx").exists()
+
+
+def test_a_walk_model_exported_again_from_its_onnx_describes_itself_as_before(tiny_checkpoints, tmp_path):
+    """A check swapped under an exported walk model (`bb-export walk.onnx --check other.pt`, how a new check
+    meets the shipped walk): the new file's ModelInfo is the old one's, its arm-seed reach (walk_arms) included,
+    which the runtime's walk reads."""
+    payload = load_checkpoint(tiny_checkpoints["inter-walk"])
+    payload["config"] = {**payload["config"], "walk_arms": 24.0}
+    torch.save(payload, tmp_path / "armed.pt")
+    click = tiny_checkpoints["inter"]
+    first = export_checkpoint(tmp_path / "armed.pt", tmp_path / "first.onnx", check=click)
+    again = export_checkpoint(tmp_path / "first.onnx", tmp_path / "again.onnx", check=click)
+    assert first.walk_arms == 24.0 and again == first
