@@ -48,8 +48,8 @@ def onnx_payload(path: Path) -> dict:
     """The checkpoint of an exported model, for `--init` only: its initialisers are the network's weights
     (fp16 in an `--fp16` export: widened to fp32, so the fine-tune starts from the rounded weights) and its
     metadata gives the group and the settings a fine-tune repeats and an export writes again (the walk's
-    arm-seed reach among them); of a walk model with a check, the walk's network. Why: the shipped `default.onnx` is then its own fine-tune start, and no training checkpoint
-    has to ship beside it."""
+    arm-seed reach among them); of a walk model with a check, the walk's network. Why: the shipped
+    `default.onnx` is then its own fine-tune start, and no training checkpoint has to ship beside it."""
     import onnx
     from onnx import numpy_helper
 

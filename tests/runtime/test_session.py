@@ -40,18 +40,18 @@ def test_shipped_model_describes_itself():
     assert both.shape == (2, 2, 30, 45) and 0 <= both.min() and both.max() <= 1
 
 
-
 def test_the_faster_pair_is_the_default_walk_with_another_check(leg_volume):
     """click_v13.onnx is default.onnx's walk, weights and metadata (its arm-seed reach included) the same,
     with the distilled base-12 check for CPUs without AVX-512; it segments the leg phantom's fibula from one
     click as the default does."""
     from bonebench.kernels import dice
     from bonebench.runtime.segment import segment
+    from bonebench.train.checkpoint import CHECKED_WEIGHT_PREFIX
     from tests.conftest import right_fibula
 
     def walk_weights(path):
         return {i.name: onnx.numpy_helper.to_array(i) for i in onnx.load(str(path)).graph.initializer
-                if i.name.startswith("walk.")}
+                if i.name.startswith(CHECKED_WEIGHT_PREFIX)}
 
     faster = Model(DEFAULT_MODEL.with_name("click_v13.onnx"), device="cpu")
     default = Model(DEFAULT_MODEL, device="cpu")
@@ -62,6 +62,7 @@ def test_the_faster_pair_is_the_default_walk_with_another_check(leg_volume):
     _, hu, labels, geometry, click = leg_volume
     masks = [segment(hu.astype(np.float32), m, [click], spacing=geometry.spacing).mask for m in (faster, default)]
     assert dice(right_fibula(labels), masks[0]) > 0.9 and dice(masks[1], masks[0]) > 0.98
+
 
 def _two_input_model(path, with_metadata=True):
     graph = helper.make_graph([helper.make_node("Add", ["a", "b"], ["c"])], "g",
