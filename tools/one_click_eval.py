@@ -6,14 +6,16 @@ one picture per region into OUT. Besides the innermost click, each bone is score
 
     python tools/one_click_eval.py OUT [--model M.onnx] [--per-region 2] [--size 192] [--slices 40]
                                    [--openkbp ../shared/data/openkbp-mandible] [--random-clicks 5] [--seed 0]
-                                   [--max-seeds 3] [--tuning | --fresh] [--keep-carried 0|1] [--arm-reach 24]
-                                   [--walk-check 0|1] [--check-leak 0|1]
+                                   [--max-seeds 3] [--tuning | --fresh | --third] [--regions hip,knee]
+                                   [--keep-carried 0|1] [--arm-reach 24] [--walk-check 0|1] [--check-leak 0|1]
 
 --tuning scores other phantoms (seeds 1200.., in neither training nor the held-out table) and the
 OpenKBP validation patients instead: runtime rules are chosen there, never on the table they report.
 --fresh scores a second held-out set of phantoms (seeds 1600..; --openkbp still adds the test patients),
 fixed on 2026-12-07 after sessions of candidates had been judged on the first: a judge that no choice
-has seen.
+has seen. --third scores a third (seeds 2000..), fixed on 2026-12-07 (ninth session) to pool with the second
+where its 12 phantoms a region cannot tell two models apart (the hips); --regions keeps the named regions only
+(the others' seeds do not move).
 """
 
 from __future__ import annotations
@@ -40,11 +42,15 @@ from bonebench.study.one_click import INNERMOST, RANDOM_ON_LARGEST, score_volume
 HELD_OUT_SEED = 900  # training draws click_dataset.TRAIN_SEED + SEEDS_PER_REGION r + i, i < SEEDS_PER_REGION: below 900
 TUNING_SEED = 1200  # past the held-out table's seeds too
 FRESH_SEED = 1600  # a second held-out set (--fresh), fixed 2026-12-07 before any model was scored on it
+THIRD_SEED = 2000  # a third (--third), fixed 2026-12-07 (ninth session) before any model was scored on it
 NAMES = {v: k for k, v in BONE_LABELS.items()}
 
 
-def _phantom_cases(per_region: int, shape: PhantomShape, first_seed: int = HELD_OUT_SEED):
+def _phantom_cases(per_region: int, shape: PhantomShape, first_seed: int = HELD_OUT_SEED,
+                   regions: set[str] | None = None):
     for r, name in enumerate(n for n in REGIONS if n != "mixed"):
+        if regions is not None and name not in regions:
+            continue
         for i in range(per_region):
             hu, labels, geometry = make_region_phantom(name, first_seed + SEEDS_PER_REGION * r + i, shape)
             yield f"{name}_{i}", hu.astype(np.float32), labels, NAMES, geometry.spacing
@@ -83,6 +89,18 @@ def _picture(path: Path, hu: np.ndarray, labels: np.ndarray, model: Model, score
     plt.close(fig)
 
 
+def _regions(parser: argparse.ArgumentParser, given: str | None) -> set[str] | None:
+    """The --regions asked for (None: every one); an unknown name ends the run with the valid ones."""
+    if given is None:
+        return None
+    valid = [n for n in REGIONS if n != "mixed"]
+    names = {n.strip() for n in given.split(",") if n.strip()}
+    unknown = sorted(names - set(valid))
+    if unknown or not names:
+        parser.error(f"unknown region(s) {', '.join(unknown) or given!r}; valid: {', '.join(valid)}")
+    return names
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
@@ -98,6 +116,8 @@ def main() -> None:
     cases = parser.add_mutually_exclusive_group()
     cases.add_argument("--tuning", action="store_true", help="the tuning phantoms and OpenKBP validation patients")
     cases.add_argument("--fresh", action="store_true", help="the second held-out phantoms (FRESH_SEED)")
+    cases.add_argument("--third", action="store_true", help="the third held-out phantoms (THIRD_SEED)")
+    parser.add_argument("--regions", default=None, help="comma-separated regions to score (default: every one)")
     parser.add_argument("--keep-carried", type=int, choices=(0, 1), default=int(interactive.KEEP_CARRIED),
                         help="neighbour-mask models: keep predicted pieces on the carried mask")
     parser.add_argument("--arm-reach", type=float, default=interactive.ARM_REACH,
@@ -108,14 +128,19 @@ def main() -> None:
     parser.add_argument("--check-leak", type=int, choices=(0, 1), default=int(interactive.CHECK_LEAK),
                         help="a walk model with a check: stop where the check's mask breaks the leak rule")
     args = parser.parse_args()
+    regions = _regions(parser, args.regions)
+    if not 0 < args.per_region <= SEEDS_PER_REGION:
+        parser.error(f"--per-region must be 1..{SEEDS_PER_REGION} (a region's block of seeds)")
     interactive.WALK_CHECK, interactive.CHECK_LEAK = bool(args.walk_check), bool(args.check_leak)
     interactive.ARM_REACH = args.arm_reach
     walk_seeds.MAX_SEEDS = args.max_seeds
     interactive.KEEP_CARRIED = bool(args.keep_carried)
     model = Model(args.model, device="cpu")
     args.out.mkdir(parents=True, exist_ok=True)
-    cases = list(_phantom_cases(args.per_region, PhantomShape(size_xy=args.size, slices=args.slices),
-                                TUNING_SEED if args.tuning else FRESH_SEED if args.fresh else HELD_OUT_SEED))
+    first_seed = (TUNING_SEED if args.tuning else FRESH_SEED if args.fresh else THIRD_SEED if args.third
+                  else HELD_OUT_SEED)
+    cases = list(_phantom_cases(args.per_region, PhantomShape(size_xy=args.size, slices=args.slices), first_seed,
+                                regions))
     if args.openkbp is not None:
         cases += list(_openkbp_cases(args.openkbp, args.tuning))
     scores, pictured = [], set()
