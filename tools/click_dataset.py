@@ -23,7 +23,7 @@ import numpy as np
 
 from bonebench.data.dataset import Dataset
 from bonebench.data.dataset_layout import DatasetLayout
-from bonebench.data.phantoms import BONE_LABELS, REGIONS, PhantomShape, make_region_phantom
+from bonebench.data.phantoms import ANATOMICAL_REGIONS, BONE_LABELS, PhantomShape, make_region_phantom
 from bonebench.data.splits import make_split
 from bonebench.data.volume_io import read_volume
 
@@ -37,7 +37,7 @@ LAB_PATIENTS = 20  # the study's largest training subset (issue 18's Table 1: 1,
 
 def _phantoms(out: DatasetLayout, per_region: int, extra: dict[str, int], shape: PhantomShape) -> list[str]:
     cases = []
-    for r, name in enumerate(n for n in REGIONS if n != "mixed"):
+    for r, name in enumerate(ANATOMICAL_REGIONS):
         count = per_region + extra.get(name, 0)
         if count > SEEDS_PER_REGION:
             raise SystemExit(f"at most {SEEDS_PER_REGION} phantoms per region, asked {count} for {name}")
@@ -69,12 +69,12 @@ def _openkbp(out: DatasetLayout, dataset: Dataset, patients: tuple[str, ...]) ->
 
 def _extra(text: str) -> dict[str, int]:
     """`hip=4,knee=4` -> {"hip": 4, "knee": 4}, with the region names checked."""
-    regions = [n for n in REGIONS if n != "mixed"]
     extra = {}
     for item in filter(None, text.split(",")):
         name, _, count = item.partition("=")
-        if name not in regions or not count.isdigit():
-            raise argparse.ArgumentTypeError(f"{item!r}: expected REGION=COUNT, REGION one of {', '.join(regions)}")
+        if name not in ANATOMICAL_REGIONS or not count.isdigit():
+            raise argparse.ArgumentTypeError(f"{item!r}: expected REGION=COUNT, REGION one of "
+                                             f"{', '.join(ANATOMICAL_REGIONS)}")
         extra[name] = int(count)
     return extra
 

@@ -30,7 +30,7 @@ import numpy as np
 from click_dataset import SEEDS_PER_REGION
 
 from bonebench.data.dataset import Dataset
-from bonebench.data.phantoms import BONE_LABELS, REGIONS, PhantomShape, make_region_phantom
+from bonebench.data.phantoms import ANATOMICAL_REGIONS, BONE_LABELS, PhantomShape, make_region_phantom
 from bonebench.data.splits import make_split
 from bonebench.data.volume_io import read_volume
 from bonebench.protocol import walk_seeds
@@ -48,7 +48,7 @@ NAMES = {v: k for k, v in BONE_LABELS.items()}
 
 def _phantom_cases(per_region: int, shape: PhantomShape, first_seed: int = HELD_OUT_SEED,
                    regions: set[str] | None = None):
-    for r, name in enumerate(n for n in REGIONS if n != "mixed"):
+    for r, name in enumerate(ANATOMICAL_REGIONS):
         if regions is not None and name not in regions:
             continue
         for i in range(per_region):
@@ -93,11 +93,10 @@ def _regions(parser: argparse.ArgumentParser, given: str | None) -> set[str] | N
     """The --regions asked for (None: every one); an unknown name ends the run with the valid ones."""
     if given is None:
         return None
-    valid = [n for n in REGIONS if n != "mixed"]
     names = {n.strip() for n in given.split(",") if n.strip()}
-    unknown = sorted(names - set(valid))
+    unknown = sorted(names - set(ANATOMICAL_REGIONS))
     if unknown or not names:
-        parser.error(f"unknown region(s) {', '.join(unknown) or given!r}; valid: {', '.join(valid)}")
+        parser.error(f"unknown region(s) {', '.join(unknown) or given!r}; valid: {', '.join(ANATOMICAL_REGIONS)}")
     return names
 
 

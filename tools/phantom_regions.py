@@ -21,7 +21,8 @@ import numpy as np  # noqa: E402
 from matplotlib.colors import ListedColormap  # noqa: E402
 from scipy import ndimage  # noqa: E402
 
-from bonebench.data.phantoms import BONE_LABELS, REGIONS, PhantomShape, make_region_phantom  # noqa: E402
+from bonebench.data.phantoms import (ANATOMICAL_REGIONS, BONE_LABELS, REGIONS, PhantomShape,  # noqa: E402
+                                     make_region_phantom)
 
 COLOURS = ListedColormap(plt.get_cmap("tab20").colors[:14])
 
@@ -56,7 +57,7 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=256)
     parser.add_argument("--slices", type=int, default=64)
     args = parser.parse_args()
-    names = [n for n in REGIONS if n != "mixed"]
+    names = list(ANATOMICAL_REGIONS)
     fig, axes = plt.subplots(2, len(names), figsize=(3.2 * len(names), 7.2))
     for col, name in enumerate(names):
         hu, labels, geo = make_region_phantom(name, args.seed, PhantomShape(args.size, args.slices))

@@ -46,8 +46,7 @@ def _anatomical(module: ModuleType, midline: bool = False) -> Callable:
 
 def _mixed(seed: int, shape: PhantomShape):
     """A random region per case (the choice is part of the case's seed)."""
-    names = [n for n in REGIONS if n != "mixed"]
-    name = names[int(np.random.default_rng([seed, 7]).integers(len(names)))]
+    name = ANATOMICAL_REGIONS[int(np.random.default_rng([seed, 7]).integers(len(ANATOMICAL_REGIONS)))]
     return REGIONS[name].make(seed, shape)
 
 
@@ -62,6 +61,7 @@ def _registry() -> dict[str, Region]:
 
 
 REGIONS: dict[str, Region] = _registry()
+ANATOMICAL_REGIONS: tuple[str, ...] = tuple(n for n in REGIONS if n != "mixed")  # one body part each
 
 
 def region(name: str) -> Region:
