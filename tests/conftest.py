@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import locale
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,16 @@ TINY_PHANTOM = dict(cases=5, seed=7, size=128, slices=16)
 # the first shipped model (leg phantoms, fibula and tibia, exported before models knew their pixel
 # size), beside the default: tests of a model without a pixel size use it
 V1_MODEL = DEFAULT_MODEL.with_name("click_v1.onnx")
+
+
+@pytest.fixture(autouse=True)
+def _process_locale_kept():
+    """Put back the process locale a test changed: ITK's DICOM writer (the tests' series helpers) sets
+    LC_CTYPE to C, and every later test that reads text with the default encoding would read ASCII."""
+    before = locale.setlocale(locale.LC_ALL, None)
+    yield
+    if locale.setlocale(locale.LC_ALL, None) != before:
+        locale.setlocale(locale.LC_ALL, before)
 
 
 @pytest.fixture(scope="session")

@@ -22,7 +22,8 @@ def _lint(config: Path | None = None) -> subprocess.CompletedProcess:
     args = [str(Path(sys.executable).with_name("lint-imports")), "--no-cache"]
     if config is not None:
         args += ["--config", str(config)]
-    return subprocess.run(args, capture_output=True, text=True, cwd=ROOT)
+    # its report has non-ASCII marks: decoded as UTF-8 whatever locale the process is in
+    return subprocess.run(args, capture_output=True, text=True, encoding="utf-8", cwd=ROOT)
 
 
 def test_import_contracts_are_kept():
