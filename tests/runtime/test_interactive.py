@@ -190,6 +190,64 @@ def test_the_fill_leaves_a_slice_with_a_background_click_alone(model):
     assert session._fill_slice(1, _Action()) and session.mask[1, 30, 30]
 
 
+def test_a_thin_section_that_moved_off_its_seeds_is_kept_a_thick_one_is_not(model, monkeypatch):
+    """Where no predicted piece lies under the walk's seeds, the pieces lying on the carried mask are kept
+    when that mask is thin (a rib's section that moved off its innermost point between slices), in mm of
+    the volume's pixels; under a thick one nothing is."""
+    import bonebench.runtime.interactive as interactive
+
+    session = InteractiveSession(np.zeros((3, 60, 60), np.float32), model, (1.0, 1.0, 2.0))
+    predicted = np.zeros((60, 60), bool)
+    predicted[10:16, 20:26] = True  # this slice's section, moved right
+    predicted[40:44, 50:54] = True  # something else, off the carried mask
+    carried = np.zeros((60, 60), np.uint8)
+    carried[8:14, 17:23] = 1  # the previous slice's section: 3 mm deep, a third of the new one on it
+    seed = [(11, 19)]  # its innermost point, on no predicted piece
+    kept, moved = session._kept(predicted, seed, carried)
+    assert moved and (kept > 0).sum() == 36 and kept[10:16, 20:26].all()
+    kept, moved = session._kept(predicted, [(12, 22)], carried)  # a seed on the section: the clicked rule
+    assert not moved and kept[10:16, 20:26].all() and not kept[40:44].any()
+    monkeypatch.setattr(interactive, "MOVED_SECTIONS", False)
+    assert not session._kept(predicted, seed, carried)[0].any()
+    monkeypatch.setattr(interactive, "MOVED_SECTIONS", True)
+    thick = np.zeros((60, 60), np.uint8)
+    thick[10:40, 10:40] = 1  # 15 mm deep: a bone this thick does not slip off its seed
+    assert not session._kept(predicted, seed, thick)[0].any()
+    fine = InteractiveSession(np.zeros((3, 60, 60), np.float32), model, (0.3, 0.3, 2.0))
+    assert fine._kept(predicted, seed, thick)[1]  # the same pixels at 0.3 mm: 4.5 mm deep
+
+
+@pytest.mark.parametrize("region, seed, bone, limit", [("shoulder", 1312, "scapula", True),
+                                                       ("knee", 1246, "tibia", False)])
+def test_the_default_keeps_a_section_that_moved_off_its_seeds_not_a_neighbour(model, monkeypatch, region,
+                                                                                seed, bone, limit):
+    """Tuning phantoms (tools/one_click_eval.py --tuning: shoulder_1, knee_9), the shipped model: the
+    scapula's walk down the blade loses it where it runs out of the field of view and stops 'empty'
+    (Dice 0.40); with the pieces on the carried mask kept there, the walk goes on and takes the rest
+    (0.86). Under the tibial plateau the pieces on the carried mask are the femoral condyles:
+    without the depth limit the tibia walks into the femur (0.99 -> 0.66), with it the rule stays out."""
+    import bonebench.runtime.interactive as interactive
+    from bonebench.data.phantoms import BONE_LABELS, PhantomShape, make_region_phantom
+    from bonebench.runtime.segment import segment
+    from bonebench.study.one_click import clicked_bone
+
+    hu, labels, geometry = make_region_phantom(region, seed, PhantomShape(size_xy=192, slices=40))
+    hu = hu.astype(np.float32)
+    target, click = clicked_bone(labels == BONE_LABELS[bone], hu)
+    masks = {}
+    for moved, depth in ((False, interactive.MOVED_DEPTH_MM), (True, interactive.MOVED_DEPTH_MM), (True, np.inf)):
+        monkeypatch.setattr(interactive, "MOVED_SECTIONS", moved)
+        monkeypatch.setattr(interactive, "MOVED_DEPTH_MM", depth)
+        masks[moved, depth] = segment(hu, model, [click], spacing=geometry.spacing).mask > 0
+    off, on, unlimited = masks.values()
+    if limit:  # the scapula: the rule takes the rest of the bone
+        assert dice(target, on) > dice(target, off) + 0.3
+        added = on & ~off
+        assert (added & target).sum() > 0.8 * added.sum()
+    else:  # the tibia: the depth limit keeps the rule out, without it the walk crosses the joint
+        assert (on == off).all() and dice(target, on) > 0.95
+        assert dice(target, unlimited) < dice(target, on) - 0.2
+
 def test_spread_seeds_follow_the_whole_u_of_a_real_mandible(openkbp, monkeypatch):
     """OpenKBP test patient pt_167 (3.9 mm pixels, 2.5 mm slices), one click at the innermost point: with
     one seed per piece the walk's click sits at the chin and the model takes part of the U; seeds spread
