@@ -122,7 +122,7 @@ class InteractiveSession:
         self.model = model
         self.scale = SliceScale.of(model.info.pixel_mm, spacing)
         checked = check_spacing(spacing)
-        self.pixel_mm = (checked[1], checked[0]) if checked else (1.0, 1.0)  # rows, columns; 1 mm unknown
+        self.volume_pixel_mm = (checked[1], checked[0]) if checked else (1.0, 1.0)  # rows, columns; unknown: 1
         self.rules = StopRules.for_slices(checked[2]) if checked else DEFAULT_RULES
         self.mask = np.zeros(hu.shape, np.uint8)
         self.clicks: dict[int, list[tuple[int, int, bool]]] = {}
@@ -302,7 +302,7 @@ class InteractiveSession:
         kept = _keep_clicked(predicted, positives, carried if KEEP_CARRIED else None)
         if kept.any() or carried is None or not MOVED_SECTIONS or not carried.any():
             return kept, False
-        if distance_transform(carried > 0, self.pixel_mm).max() > MOVED_DEPTH_MM:
+        if distance_transform(carried > 0, self.volume_pixel_mm).max() > MOVED_DEPTH_MM:
             return kept, False
         moved = _keep_clicked(predicted, [], carried)
         return moved, bool(moved.any())

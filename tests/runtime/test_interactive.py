@@ -248,6 +248,7 @@ def test_the_default_keeps_a_section_that_moved_off_its_seeds_not_a_neighbour(mo
         assert (on == off).all() and dice(target, on) > 0.95
         assert dice(target, unlimited) < dice(target, on) - 0.2
 
+
 def test_spread_seeds_follow_the_whole_u_of_a_real_mandible(openkbp, monkeypatch):
     """OpenKBP test patient pt_167 (3.9 mm pixels, 2.5 mm slices), one click at the innermost point: with
     one seed per piece the walk's click sits at the chin and the model takes part of the U; seeds spread
