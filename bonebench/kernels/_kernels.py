@@ -44,6 +44,9 @@ def _click_box(picked, count, r, h, w):
     return y0, y1, x0, x1
 
 
+FLAT_SPAN = 1e-9  # a click map whose span is below this share of its peak is flat: all zeros
+
+
 @njit(cache=True, nogil=True)
 def _click_map(picked, count, weights, out, gy, gx):
     """One click map into out (H x W, zeroed): separable Gaussians summed over a buffer the size of
@@ -64,7 +67,7 @@ def _click_map(picked, count, weights, out, gy, gx):
     covers = y0 == 0 and x0 == 0 and y1 == h and x1 == w
     lo = acc.min() if covers else 0.0
     hi = acc.max()
-    if hi <= lo:
+    if hi - lo <= FLAT_SPAN * hi:  # flat but for rounding (clicks on every pixel of a tiny slice)
         return
     scale = 1.0 / (hi - lo)
     for y in range(y0, y1):

@@ -1,9 +1,10 @@
 """Click maps: each click a Gaussian blob, min-max scaled to [0, 1], as in MONAI Deepgrow.
 
 Equal (within 1e-5) to "1 at each click, scipy.ndimage.gaussian_filter (reflect borders, same sigma
-and truncation), then min-max scale", but only the window of radius round(truncate*sigma) around
-each click is computed: a 2-click map on 512x512 touches ~2x17x17 pixels instead of filtering
-262,144. Hand-written because no library offers windowed Gaussian click maps with exact parity.
+and truncation), then min-max scale" (a map flat but for rounding, as with both pixels of a 2x1 slice
+clicked, is all zeros), but only the window of radius round(truncate*sigma) around each click is
+computed: a 2-click map on 512x512 touches ~2x17x17 pixels instead of filtering 262,144.
+Hand-written because no library offers windowed Gaussian click maps with exact parity.
 """
 
 from __future__ import annotations
