@@ -8,7 +8,10 @@ region, so a reader needs to see which differences stand out of that noise. Last
 issue 17's must-shows: bones whose innermost-click Dice is at least MUST_DICE, whose leak is at most
 MUST_LEAK, and whose random clicks' mean lies within MUST_SPREAD of it.
 
-    python tools/one_click_compare.py BASELINE_OUT OTHER_OUT [...] [--kind innermost|all]
+    python tools/one_click_compare.py BASELINE_OUT OTHER_OUT [...] [--kind innermost|all|second]
+
+--kind all pools the innermost and the random clicks; --kind second compares the scores after the second,
+corrective click (tables made with --second-click 1) instead of the innermost click's.
 """
 
 from __future__ import annotations
@@ -20,18 +23,20 @@ from pathlib import Path
 
 import numpy as np
 
-from bonebench.study.one_click import INNERMOST
+from bonebench.study.one_click import INNERMOST, RANDOM_KINDS, SECOND_KINDS
 
 
 MUST_DICE, MUST_LEAK, MUST_SPREAD = 0.90, 0.02, 0.05  # issue 17: per bone, held-out phantoms
+KINDS = {"innermost": (INNERMOST,), "random": RANDOM_KINDS, "all": (INNERMOST, *RANDOM_KINDS),
+         "second": SECOND_KINDS}  # --kind (and "random", the must-shows' spread): the rows pooled
 
 
 def _scores(folder: Path, kind: str) -> dict[tuple[str, str, str], list[tuple[float, float]]]:
-    """(region, case, bone) -> [(Dice, leak)] of the chosen clicks: innermost, random (every other) or all."""
+    """(region, case, bone) -> [(Dice, leak)] of the chosen clicks (KINDS)."""
     found: dict[tuple[str, str, str], list[tuple[float, float]]] = defaultdict(list)
     with open(folder / "scores.csv", newline="") as table:
         for row in csv.DictReader(table):
-            if kind == "all" or (row["kind"] == INNERMOST) == (kind == INNERMOST):
+            if row["kind"] in KINDS[kind]:
                 found[(row["case"].split("_")[0], row["case"], row["bone"])].append(
                     (float(row["dice"]), float(row["leak"])))
     return found
@@ -84,7 +89,7 @@ def _must_rows(folders: list[Path], names: list[str]) -> list[str]:
     rows = ["| must-show | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
     counts = {"Dice >= 0.90": [], "leak <= 2 %": [], "random clicks within 0.05": []}
     for folder in folders:
-        inner, random = _bone_means(_scores(folder, INNERMOST)), _bone_means(_scores(folder, "random"))
+        inner, random = _bone_means(_scores(folder, "innermost")), _bone_means(_scores(folder, "random"))
         spread = {key: abs(random.get(key, inner[key])[0] - inner[key][0]) for key in inner}
         checks = ([d >= MUST_DICE for d, _ in inner.values()], [lk <= MUST_LEAK for _, lk in inner.values()],
                   [spread[key] <= MUST_SPREAD for key in inner])
@@ -96,8 +101,8 @@ def _must_rows(folders: list[Path], names: list[str]) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("folders", type=Path, nargs="+", help="one_click_eval.py OUT folders, baseline first")
-    parser.add_argument("--kind", choices=("innermost", "all"), default="innermost",
-                        help="score the innermost clicks only, or every click")
+    parser.add_argument("--kind", choices=("innermost", "all", "second"), default="innermost",
+                        help="score the innermost clicks, the innermost and random ones, or the second clicks")
     args = parser.parse_args()
     if len(args.folders) < 2:
         raise SystemExit("name a baseline and at least one other folder")

@@ -2,12 +2,14 @@
 900.., never used for training) and on the OpenKBP test patients; writes scores.csv, table.md and
 one picture per region into OUT. Besides the innermost click, each bone is scored from
 --random-clicks random clicks on its largest slice and one on a random slice (seeded by --seed;
-0 turns them off); the volume's spacing goes to the runtime (models with a pixel size use it).
+0 turns them off); with --second-click 1 also after a second, corrective click (study.one_click.SECOND);
+the volume's spacing goes to the runtime (models with a pixel size use it).
 
     python tools/one_click_eval.py OUT [--model M.onnx] [--per-region 2] [--size 192] [--slices 40]
                                    [--openkbp ../shared/data/openkbp-mandible] [--random-clicks 5] [--seed 0]
                                    [--max-seeds 3] [--tuning | --fresh | --third] [--regions hip,knee]
                                    [--keep-carried 0|1] [--arm-reach 24] [--walk-check 0|1] [--check-leak 0|1]
+                                   [--moved-sections 0|1] [--click-rewalks 0|1] [--second-click 0|1]
 
 --tuning scores other phantoms (seeds 1200.., in neither training nor the held-out table) and the
 OpenKBP validation patients instead: runtime rules are chosen there, never on the table they report.
@@ -126,6 +128,12 @@ def main() -> None:
                         help="a walk model with a check: use it")
     parser.add_argument("--check-leak", type=int, choices=(0, 1), default=int(interactive.CHECK_LEAK),
                         help="a walk model with a check: stop where the check's mask breaks the leak rule")
+    parser.add_argument("--moved-sections", type=int, choices=(0, 1), default=int(interactive.MOVED_SECTIONS),
+                        help="neighbour-mask models: keep a thin section that moved off its seeds")
+    parser.add_argument("--click-rewalks", type=int, choices=(0, 1), default=int(interactive.CLICK_REWALKS),
+                        help="a click on a walked slice redoes the walk beyond it (0: the rule before it)")
+    parser.add_argument("--second-click", type=int, choices=(0, 1), default=0,
+                        help="also score each bone after a corrective click that follows the innermost one")
     args = parser.parse_args()
     regions = _regions(parser, args.regions)
     if not 0 < args.per_region <= SEEDS_PER_REGION:
@@ -134,6 +142,7 @@ def main() -> None:
     interactive.ARM_REACH = args.arm_reach
     walk_seeds.MAX_SEEDS = args.max_seeds
     interactive.KEEP_CARRIED = bool(args.keep_carried)
+    interactive.MOVED_SECTIONS, interactive.CLICK_REWALKS = bool(args.moved_sections), bool(args.click_rewalks)
     model = Model(args.model, device="cpu")
     args.out.mkdir(parents=True, exist_ok=True)
     first_seed = (TUNING_SEED if args.tuning else FRESH_SEED if args.fresh else THIRD_SEED if args.third
@@ -145,7 +154,7 @@ def main() -> None:
     scores, pictured = [], set()
     for case, hu, labels, names, spacing in cases:
         case_scores = score_volume(model, hu, labels, names, case, spacing=spacing, random=args.random_clicks,
-                                   seed=args.seed)
+                                   seed=args.seed, second=bool(args.second_click))
         scores += case_scores
         innermost = [s for s in case_scores if s.kind == INNERMOST]
         region = case.split("_")[0]

@@ -92,12 +92,14 @@ class Controller:
     # ------------------------------------------------------------------ user actions
 
     def click(self, x: int, y: int, z: int, positive: bool = True) -> None:
-        """A click at voxel (x, y, z) on the current bone: re-segments that slice at once."""
+        """A click at voxel (x, y, z) on the current bone: re-segments that slice at once (and clears
+        the walk beyond it where propagation had filled it: InteractiveSession.changed)."""
         t0 = time.perf_counter()
         bone = self._bone()
         bone.session.click(x, y, z, positive)
         bone.actions.append(Click(self.label, x, y, z, positive))
-        self._compose(slice(z, z + 1))
+        changed = bone.session.changed
+        self._compose(slice(changed[0], changed[-1] + 1))
         self.timings = {"click": time.perf_counter() - t0}
 
     def check_propagate(self) -> None:

@@ -95,6 +95,22 @@ def seeds_and_arms(mask: np.ndarray, gap_yx: tuple[int, int], reach: float | Non
     return seeds, (arm_seeds(mask, gap_yx, seeds, reach, pieces) if seeds and reach else [])
 
 
+def clicked_core(mask: np.ndarray, y: int, x: int) -> np.ndarray | None:
+    """The part of a piece's core (where the piece is at least DEEP_SHARE of its deepest: where its seeds
+    lie) that holds pixel (y, x), 8-connected, as a bool array of the slice's shape; None where (y, x) is
+    off every core. Two bones merged into one piece keep two cores where the thinner joins by a neck."""
+    if not mask[y, x]:
+        return None
+    y0, x0, labels, _, depth = _pieces(mask)
+    inside = labels == labels[y - y0, x - x0]
+    cores, _ = label_components(inside & (depth >= DEEP_SHARE * depth[inside].max()), 8)
+    if not cores[y - y0, x - x0]:
+        return None
+    core = np.zeros(mask.shape, bool)
+    core[y0:y0 + inside.shape[0], x0:x0 + inside.shape[1]] = cores == cores[y - y0, x - x0]
+    return core
+
+
 def walk_clicks(masks: np.ndarray, rows: np.ndarray, reach: float) -> dict[int, np.ndarray]:
     """The first clicks of slices `rows` of a stack of carried masks at the model's pixel size (training
     patches, validation slices) as the walk places them on the previous slice's mask: the spread seeds

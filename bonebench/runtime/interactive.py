@@ -60,9 +60,23 @@ A walk model exported with a check (ModelInfo.check, `bb-export --check`) also g
 slice, a click model's mask from the same seeds; the walk keeps its mask near the check's, stops where
 the check's mask breaks the leak rule (CHECK_LEAK) and, after the walks, takes the check's pixels near
 it (runtime.walk_check; WALK_CHECK switches it all for measuring).
-Background clicks refine their slice; a background click on a slice that propagation filled cuts
-the propagation there: that slice and the ones the same walk filled beyond it are cleared, and the
-next propagate() stops at it (a slice the user clicked is never walked over).
+Background clicks refine their slice. A click on a slice that propagation filled makes it the user's
+and clears the slices the same walk filled beyond it, so the next propagate() walks on from the
+corrected slice; only the user's slices start walks, and a slice the user clicked is never walked
+over. A positive click joins the slice's seeds (a missed piece is carried on beyond it); a background
+click drops the seeds on the core it lies on (walk_seeds.clicked_core: a piece's deepest part, where
+its seeds lie) and segments the slice again with the others (a leak at a piece's edge is trimmed;
+where a neighbour merged with the bone has a core of its own, only its seeds go); where no seed is left (a
+click on the middle of a piece that is not the bone) the walk is cut there and the next propagate()
+stops at it. Before CLICK_REWALKS any background click on a walked slice cut the walk there, a
+positive one left the slices beyond as they were, and each propagate() walked on again from where
+every walk had stopped. One corrective click after the innermost one (`tools/one_click_eval.py
+--second-click 1`: on the slice with the most wrong pixels, in the middle of its biggest wrong area)
+then lowered 13 of 17 tuning bones below their one-click Dice (ulna 0.953 -> 0.626, sternum 0.978 ->
+0.787, humerus 0.983 -> 0.873: a background click on a few leaked pixels wiped the walk beyond them);
+with it only the mandible (0.833 -> 0.739: clicks below the first walk's end walk on into the neck). Bones
+it left more than 0.01 below one click: tuning 65 -> 4 of 201, held-out 34 -> 2 of 106, the third set 191 ->
+7 of 576; one-click scores do not move (docs/results/one-click/README.md, "A second click").
 """
 
 from __future__ import annotations
@@ -96,6 +110,7 @@ ARM_REACH: float | None = None  # model pixels: seed a piece's arms this far fro
 ARM_OVERLAP = 0.5  # share of a piece only an arm seed found that must lie on the previous slice's mask
 WALK_CHECK = True  # a walk model's check (runtime.walk_check): a switch for measuring it (tools, tests); on for users
 CHECK_LEAK = True  # also stop where the check's mask breaks the leak rule (tuning: 4 bones +0.001-0.010, none lower)
+CLICK_REWALKS = True  # a click on a walked slice redoes the walk beyond it (a switch for measuring; on for users)
 
 
 @dataclass
@@ -142,13 +157,17 @@ class InteractiveSession:
                              "click on the bone")
         action = _Action(walks=dict(self._walks))
         self._remember(action, z)
-        carried = z - self._walks[z][1] if z in self._walks and positive else None
-        if z in self._walks:
-            self._take_over(z, positive, action)
+        carried = self._take_over(z, (y, x), positive, action) if z in self._walks else None
         self.clicks.setdefault(z, []).append((y, x, positive))
         self.mask[z] = self._segment_slice(z, carried)[0]
         self._history.append(action)
         return self.mask[z]
+
+    @property
+    def changed(self) -> list[int]:
+        """The slices the last click or propagation changed, sorted (a click on a walked slice clears the
+        walk beyond it too), for a viewer that redraws only those."""
+        return sorted(self._history[-1].slices) if self._history else []
 
     def undo(self) -> None:
         """Take back the last click or propagation."""
@@ -188,8 +207,11 @@ class InteractiveSession:
     # ------------------------------------------------------------------ internals
 
     def _seeds(self) -> list[int]:
-        """The slices a propagation starts from: clicked on the bone, with a mask."""
-        return [z for z, cl in self.clicks.items() if any(p for _, _, p in cl) and self.mask[z].any()]
+        """The slices a propagation starts from: clicked by the user on the bone, with a mask. Before
+        CLICK_REWALKS the walked slices were starts too, so each later propagate() walked on again from
+        where every walk had stopped (its last slice had grown since, by the check's pixels and the fill)."""
+        return [z for z, cl in self.clicks.items() if any(p for _, _, p in cl) and self.mask[z].any()
+                and (z not in self._walks or not CLICK_REWALKS)]
 
     def _check_inside(self, x: int, y: int, z: int) -> None:
         nz, ny, nx = self.hu.shape
@@ -201,20 +223,29 @@ class InteractiveSession:
             action.slices[z] = self.mask[z].copy()
             action.clicks[z] = list(self.clicks.get(z, []))
 
-    def _take_over(self, z: int, positive: bool, action: _Action) -> None:
-        """The user clicks a slice that propagation filled: it becomes the user's. A background click
-        cuts the walk there: the automatic seeds of z go, and the slices the same walk filled beyond z
-        are cleared."""
+    def _take_over(self, z: int, point: tuple[int, int], positive: bool, action: _Action) -> int | None:
+        """The user clicks (`point`: y, x) a slice that propagation filled: it becomes the user's, and the
+        slices the same walk filled beyond it are cleared (module docstring). Returns the slice whose mask
+        the walk carried into z, or None where a background click cut the walk there."""
         start, step = self._walks.pop(z)
-        if positive:
-            return
-        self.clicks.pop(z, None)
+        if not positive:
+            self.clicks[z] = self._seeds_left(z, point) if CLICK_REWALKS else []
+        cut = not positive and not self.clicks[z]
+        if not cut and not CLICK_REWALKS:
+            return z - step
         beyond = [w for w, origin in self._walks.items() if origin == (start, step) and (w - z) * step > 0]
         for w in beyond:
             self._remember(action, w)
             self.mask[w] = 0
             self.clicks.pop(w, None)
             del self._walks[w]
+        return None if cut else z - step
+
+    def _seeds_left(self, z: int, point: tuple[int, int]) -> list[tuple[int, int, bool]]:
+        """The walk's seeds on slice z that a background click at `point` leaves: all of them, or where it
+        lies on a piece's core (walk_seeds.clicked_core: where the piece's seeds lie), those off that core."""
+        core = walk_seeds.clicked_core(self.mask[z], *point)
+        return [(y, x, p) for y, x, p in self.clicks[z] if core is None or not core[y, x]]
 
     def _walk(self, start: int, step: int, action: _Action, progress) -> None:
         """Walk from `start` by `step` until a stop rule says the bone ended; the slice and rule are

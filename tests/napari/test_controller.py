@@ -60,6 +60,23 @@ def test_background_click_at_the_edge_takes_that_part_away(controller, leg):
     assert [c.positive for c in controller.clicks()] == [True, False]
 
 
+def test_a_click_that_cuts_the_walk_redraws_every_slice_it_cleared(controller, leg):
+    """A background click on the middle of a propagated slice cuts the walk there: the labels lose that
+    slice and the slices the walk filled beyond it at once, as the session does (the controller once
+    redrew only the clicked slice, so the labels, and a save, kept the cleared slices)."""
+    from bonebench.kernels import innermost_point
+
+    x, y, z = leg.click
+    controller.click(x, y, z)
+    controller.propagate()
+    cut = z + 5
+    assert controller.labels[cut:].any(axis=(1, 2)).all()  # the walk filled every slice beyond the cut
+    cy, cx = innermost_point(controller.labels[cut] == 1)
+    controller.click(int(cx), int(cy), cut, positive=False)
+    assert not controller.labels[cut:].any()
+    np.testing.assert_array_equal(controller.labels == 1, controller.bones[1].session.mask > 0)
+
+
 def test_new_bone_gets_the_next_label_and_keeps_the_first(controller, leg):
     x, y, z = leg.click
     assert controller.new_bone() == 1  # nothing clicked yet: the same label is reused

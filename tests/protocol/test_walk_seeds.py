@@ -52,3 +52,22 @@ def test_the_arms_of_a_piece_get_seeds_and_a_round_or_oval_piece_none():
     oval = ((yy - 40) ** 2 / 15 ** 2 + (xx - 60) ** 2 / 23 ** 2 < 1).astype(np.uint8)
     for piece in (disc, oval):
         assert arm_seeds(piece, gap, piece_seeds(piece, gap), 24) == []
+
+
+def test_clicked_core_is_the_core_that_holds_the_pixel():
+    """A background click on a piece's core (where its seeds lie) names that core; on its rim, or off the
+    mask, none. Two bones merged into one piece by a neck keep a core each."""
+    from bonebench.protocol.walk_seeds import clicked_core
+
+    mask = np.zeros((40, 60), np.uint8)
+    mask[5:16, 5:16] = 1  # a square, deepest at (10, 10)
+    mask[25:30, 20:35] = 1  # another piece
+    core = clicked_core(mask, 10, 10)
+    assert core is not None and core[10, 10] and not core[5, 10] and not core[25:30].any()
+    assert clicked_core(mask, 27, 27)[27, 27]
+    assert clicked_core(mask, 5, 10) is None  # the square's rim
+    assert clicked_core(mask, 20, 20) is None  # off the mask
+    mask[8:13, 16:40] = 1  # a neck to a second square: one piece, two bones
+    mask[3:18, 40:55] = 1
+    core = clicked_core(mask, 10, 47)
+    assert core[10, 47] and not core[10, 10] and not core[10, 28]

@@ -98,6 +98,87 @@ def test_a_background_click_on_a_propagated_slice_cuts_the_propagation(leg_volum
     np.testing.assert_array_equal(session.mask, propagated)
 
 
+@pytest.mark.parametrize("rewalks", [True, False])
+def test_a_background_click_on_a_walked_slice_s_edge_trims_it_and_the_walk_goes_on(leg_volume, model,
+                                                                                   monkeypatch, rewalks):
+    """A background click on the edge of a propagated slice (where a person trims a leak; here the
+    fibula's own edge, which the walk model keeps) leaves the walk's seeds: the slice is segmented again
+    with them, the walk beyond it is cleared and the next propagate() walks on from it. Before
+    CLICK_REWALKS any background click on a walked slice cut the walk there."""
+    import bonebench.runtime.interactive as interactive
+    from bonebench.kernels import innermost_point
+
+    monkeypatch.setattr(interactive, "CLICK_REWALKS", rewalks)
+    _, hu, labels, _, (x, y, z) = leg_volume
+    session = InteractiveSession(hu.astype(np.float32), model)
+    session.click(x, y, z)
+    session.propagate()
+    cut = z + 10
+    cy, _ = innermost_point(session.mask[cut])
+    edge_x = int(np.flatnonzero(session.mask[cut, cy]).min())
+    session.click(edge_x, int(cy), cut, positive=False)
+    assert not session.mask[cut + 1:].any() and session.changed == list(range(cut, labels.shape[0]))
+    session.propagate()
+    if rewalks:
+        assert session.mask[cut:].any(axis=(1, 2)).all()
+        assert dice(right_fibula(labels)[cut], session.mask[cut]) > ONE_CLICK_DICE
+        assert dice(right_fibula(labels), session.mask) > ONE_CLICK_DICE
+    else:
+        assert not session.mask[cut:].any()
+
+
+@pytest.mark.parametrize("rewalks", [True, False])
+def test_a_piece_clicked_on_a_walked_slice_is_carried_beyond_it(leg_volume, model, monkeypatch, rewalks):
+    """The right fibula clicked and propagated; then, on a slice the walk up filled, the left fibula: the
+    next propagate() carries it up from there with the walk. Before CLICK_REWALKS it stayed on that slice."""
+    import bonebench.runtime.interactive as interactive
+    from bonebench.kernels import innermost_point
+
+    monkeypatch.setattr(interactive, "CLICK_REWALKS", rewalks)
+    _, hu, labels, _, (x, y, z) = leg_volume
+    left = labels == 1
+    left[:, :, : labels.shape[2] // 2] = False
+    session = InteractiveSession(hu.astype(np.float32), model)
+    session.click(x, y, z)
+    session.propagate()
+    on = z + 5
+    ly, lx = innermost_point(left[on])
+    session.click(int(lx), int(ly), on)
+    session.propagate()
+    beyond = session.mask[on + 1:] > 0
+    if rewalks:
+        assert dice(left[on:], (session.mask[on:] > 0) & left[on:]) > ONE_CLICK_DICE
+        assert dice(right_fibula(labels), session.mask & ~left) > ONE_CLICK_DICE
+    else:
+        assert session.mask[on, ly, lx] and not (beyond & left[on + 1:]).any()
+
+
+@pytest.mark.parametrize("rewalks", [True, False])
+def test_a_second_propagation_walks_only_from_the_user_s_slices(model, monkeypatch, rewalks):
+    """A tuning thorax phantom (thorax_6, seed 1391), the rib clicked and propagated: both walks stop
+    inside the volume. propagate() again asks the network nothing: the walked slices are no starts.
+    Before CLICK_REWALKS every later propagate() walked on again from where each walk had stopped (a
+    slice the check's pixels and the fill had grown since: after a second click this rib's walk ran on
+    through 18 slices that hold no rib)."""
+    import bonebench.runtime.interactive as interactive
+    from bonebench.data.phantoms import BONE_LABELS, PhantomShape, make_region_phantom
+    from bonebench.study.one_click import clicked_bone
+
+    monkeypatch.setattr(interactive, "CLICK_REWALKS", rewalks)
+    hu, labels, geometry = make_region_phantom("thorax", 1391, PhantomShape(size_xy=192, slices=40))
+    _, (x, y, z) = clicked_bone(labels == BONE_LABELS["rib"], hu)
+    session = InteractiveSession(hu.astype(np.float32), model, geometry.spacing)
+    session.click(x, y, z)
+    session.propagate()
+    assert all(0 <= end < hu.shape[0] for end, _ in session.stops.values())  # both walks stopped inside
+    calls = []
+    predict = model.predict_all
+    monkeypatch.setattr(model, "predict_all", lambda inputs: calls.append(1) or predict(inputs))
+    before = session.mask.copy()
+    session.propagate()
+    assert (not calls and (session.mask == before).all()) if rewalks else calls
+
+
 def test_stop_rules():
     from bonebench.runtime.interactive import stop_rule
 

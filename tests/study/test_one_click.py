@@ -6,8 +6,9 @@ import numpy as np
 from bonebench.data.phantoms import FIBULA, TIBIA
 from bonebench.runtime.interactive import AIR_HU
 from bonebench.runtime.session import Model
-from bonebench.study.one_click import (INNERMOST, ON_LARGEST, ON_RANDOM_SLICE, RANDOM_ON_LARGEST, clicked_bone,
-                                       random_clicks, score_bone, score_volume, summary_table)
+from bonebench.study.one_click import (INNERMOST, ON_LARGEST, ON_RANDOM_SLICE, RANDOM_ON_LARGEST, SECOND,
+                                       SECOND_KINDS, clicked_bone, corrective_click, random_clicks, score_bone,
+                                       score_volume, summary_table)
 
 
 def test_the_click_is_inside_the_largest_component():
@@ -78,3 +79,42 @@ def test_random_clicks_on_the_leg_score_near_the_innermost_click(leg_volume):
     assert inner > 0.9 and min(s.dice for s in scores[1:]) > inner - 0.1
     row = summary_table(scores, lambda case: "legs").splitlines()[2]
     assert row.startswith("| legs | fibula | 1 |") and "| 3 |" in row
+
+
+def test_the_corrective_click_goes_to_the_biggest_error_of_the_worst_slice():
+    """Missed bone gets a click on the bone, a mask outside it a background click, in the middle of the
+    biggest wrong area of the slice with the most wrong pixels; pixels the runtime refuses are never
+    clicked, and a mask without error gets no click."""
+    target = np.zeros((6, 40, 40), bool)
+    target[:, 5:25, 5:25] = True
+    hu = np.where(target, 700.0, 40.0).astype(np.float32)
+    assert corrective_click(target, target.copy(), hu) is None
+    mask = target.copy()
+    mask[3, 5:25, 15:25] = False  # slice 3 misses a 20 x 10 block
+    mask[1, 27:33, 5:11] = True  # slice 1 leaks a 6 x 6 block
+    positive, (x, y, z) = corrective_click(target, mask, hu)
+    assert positive and z == 3 and 18 <= x <= 21 and 9 <= y <= 20 and target[z, y, x] and not mask[z, y, x]
+    mask[3] = target[3]
+    positive, (x, y, z) = corrective_click(target, mask, hu)
+    assert not positive and z == 1 and mask[z, y, x] and not target[z, y, x]
+    mask[3, 5:25, 15:25] = False
+    hu[3, :, 16:24] = -600.0  # a streak over the missed block's middle
+    positive, (x, y, z) = corrective_click(target, mask, hu)
+    assert positive and z == 3 and hu[z, y, x] >= AIR_HU and not mask[z, y, x]
+
+
+def test_a_second_click_on_the_leg_keeps_the_fibula(leg_volume):
+    """The shipped model on a leg phantom: the corrective click after the innermost one is scored in the
+    same session, next to the innermost score, and the table gets the second click's column."""
+    _, hu, labels, geometry, _ = leg_volume
+    model = Model(device="cpu", threads=1)
+    scores = score_bone(model, hu[22:38], labels[22:38], FIBULA, "leg", "fibula", spacing=geometry.spacing,
+                        second=True)
+    first, second = scores
+    assert first.kind == INNERMOST and second.kind in SECOND_KINDS
+    x, y, z = second.click
+    assert (labels[22:38][z, y, x] == FIBULA) == (second.kind == SECOND)
+    assert first.dice > 0.9 and second.dice > first.dice - 0.02
+    header, _, row = summary_table(scores, lambda case: "legs").splitlines()
+    assert header.endswith("| 2nd click Dice mean | 2nd click Dice min |")
+    assert row.endswith(f"| {second.dice:.3f} | {second.dice:.3f} |") and "| 0 | - | - |" in row
