@@ -108,16 +108,17 @@ def corrective_click(target: np.ndarray, mask: np.ndarray, hu: np.ndarray) -> tu
 
 
 def _score_two_clicks(model: Model, hu: np.ndarray, labels: np.ndarray, value: int, target: np.ndarray,
-                      click: tuple[int, int, int], spacing) -> tuple[tuple, tuple | None]:
-    """The innermost click's (Dice, leak, seconds) and, where its mask has an error, the corrective
-    click's (Dice, leak, seconds, x y z, positive) after it, in one session."""
+                      click: tuple[int, int, int], spacing) -> tuple[tuple, tuple, tuple[int, int, int], bool]:
+    """In one session: the innermost click's (Dice, leak, seconds), the same after the corrective click
+    that follows it, that click (x, y, z) and whether it is positive. A mask without error gets no
+    second click and keeps its score (the innermost click given as the second)."""
     session = InteractiveSession(hu, model, spacing)
     first = _session_score(session, [(click, True)], labels, value, target)
     fix = corrective_click(target, session.mask > 0, hu)
     if fix is None:
-        return first, None
+        return first, first, click, True
     positive, where = fix
-    return first, (*_session_score(session, [(where, positive)], labels, value, target), where, positive)
+    return first, _session_score(session, [(where, positive)], labels, value, target), where, positive
 
 
 def _session_score(session: InteractiveSession, clicks, labels, value, target) -> tuple[float, float, float]:
@@ -156,10 +157,9 @@ def score_bone(model: Model, hu: np.ndarray, labels: np.ndarray, value: int, cas
     volume's (x, y, z) mm."""
     target, click = clicked_bone(labels == value, hu)
     if second:
-        first, fix = _score_two_clicks(model, hu, labels, value, target, click, spacing)
-        scores = [OneClickScore(case, bone, *first, click, INNERMOST)]
-        after = (*first, click, True) if fix is None else fix
-        scores.append(OneClickScore(case, bone, *after[:4], SECOND if after[4] else SECOND_BACKGROUND))
+        first, second, where, positive = _score_two_clicks(model, hu, labels, value, target, click, spacing)
+        scores = [OneClickScore(case, bone, *first, click),
+                  OneClickScore(case, bone, *second, where, SECOND if positive else SECOND_BACKGROUND)]
     else:
         scores = [OneClickScore(case, bone, *_score_click(model, hu, labels, value, target, click, spacing), click)]
     if random > 0:

@@ -145,12 +145,12 @@ def test_a_piece_clicked_on_a_walked_slice_is_carried_beyond_it(leg_volume, mode
     ly, lx = innermost_point(left[on])
     session.click(int(lx), int(ly), on)
     session.propagate()
-    beyond = session.mask[on + 1:] > 0
+    found = (session.mask > 0) & left
     if rewalks:
-        assert dice(left[on:], (session.mask[on:] > 0) & left[on:]) > ONE_CLICK_DICE
+        assert dice(left[on:], found[on:]) > ONE_CLICK_DICE
         assert dice(right_fibula(labels), session.mask & ~left) > ONE_CLICK_DICE
     else:
-        assert session.mask[on, ly, lx] and not (beyond & left[on + 1:]).any()
+        assert found[on, ly, lx] and not found[on + 1:].any()
 
 
 @pytest.mark.parametrize("rewalks", [True, False])
