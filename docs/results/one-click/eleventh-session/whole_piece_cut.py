@@ -5,6 +5,8 @@ it, rather than only the seeds on the core the click is on (walk_seeds.clicked_c
 import runpy
 import sys
 
+import numpy as np
+
 from bonebench.protocol import walk_seeds
 
 
@@ -16,7 +18,7 @@ def whole_piece(mask, y, x):
     inside = labels == labels[y - y0, x - x0]
     if depth[y - y0, x - x0] < walk_seeds.DEEP_SHARE * depth[inside].max():
         return None
-    piece = mask.astype(bool) & False
+    piece = np.zeros(mask.shape, bool)
     piece[y0:y0 + inside.shape[0], x0:x0 + inside.shape[1]] = inside
     return piece
 
